@@ -1,0 +1,74 @@
+"""The command line: one Typer app, and the one place that turns errors into exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Annotated
+
+import typer
+
+from fluxnotify import __version__
+from fluxnotify.errors import FluxnotifyError
+
+app = typer.Typer(
+    name="fluxnotify",
+    help="Write, check and test Flux notification manifests.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        print(f"fluxnotify {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Write, check and test Flux notification manifests."""
+
+
+def _register() -> None:
+    from fluxnotify.commands import rules, validate
+
+    app.command("validate")(validate.validate)
+    app.command("rules")(rules.rules)
+
+
+_register()
+
+
+def run(args: Sequence[str]) -> int:
+    """Run the CLI on ``args`` and return the exit code; never lets a traceback out."""
+    try:
+        app(args=list(args), prog_name="fluxnotify", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 2)
+    except FluxnotifyError as exc:
+        print(f"fluxnotify: error: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"  hint: {exc.hint}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: a bug, not the user's fault
+        if os.environ.get("FLUXNOTIFY_DEBUG"):
+            raise
+        print(
+            f"fluxnotify: internal error: {type(exc).__name__}: {exc}"
+            " (set FLUXNOTIFY_DEBUG=1 for details and please report it)",
+            file=sys.stderr,
+        )
+        return 3
+    return 0
