@@ -172,8 +172,8 @@ def _any(*branches: Schema) -> Schema:
 
 
 #: Exact CEL rule text -> equivalent JSON Schema, placed in an ``allOf`` at the rule's level.
-#: Each translation is a top-level ``anyOf`` (or ``not``) so a violation is reported on the
-#: construct itself, whose ``x-message`` holds the server's message.
+#: Each translation is a top-level ``anyOf`` (CEL ``||``), so jsonschema reports a violation
+#: on the construct itself, next to its ``x-message`` (the server's message).
 CEL_RULES: dict[str, Schema] = {
     # Provider v1beta3
     "self.type == 'github' || self.type == 'gitlab' || self.type == 'gitea'"
@@ -332,9 +332,16 @@ _B64_PATTERN = (
     f"^{_NL}(?:(?:{_B64}{_NL}){{4}})*(?:(?:{_B64}{_NL}){{2}}(?:={_NL}={_NL}|{_B64}{_NL}={_NL}))?$"
 )
 
+# The server's rule for Secret and ConfigMap keys (IsConfigMapKey).
+_SECRET_KEY: Schema = {"pattern": "^[-._a-zA-Z0-9]+$", "maxLength": 253}
+
 SECRET_PROPERTIES: Schema = {
-    "data": {"type": "object", "additionalProperties": {"type": "string", "pattern": _B64_PATTERN}},
-    "stringData": _STRING_MAP,
+    "data": {
+        "type": "object",
+        "propertyNames": _SECRET_KEY,
+        "additionalProperties": {"type": "string", "pattern": _B64_PATTERN},
+    },
+    "stringData": {**_STRING_MAP, "propertyNames": _SECRET_KEY},
     "type": {"type": "string"},
     "immutable": {"type": "boolean"},
 }
@@ -369,7 +376,7 @@ def crd_document(api_version: str, kind: str, root: Schema, where: str) -> Schem
     properties: Schema = {}
     if "spec" in fields:
         properties["spec"] = convert(fields["spec"], f"{where}: spec")
-    # Rarely committed and ignored by the server on create/update.
+    # Rarely committed, and the server ignores or prunes it on create and update.
     properties["status"] = {"type": "object"}
     return document(api_version, kind, properties, list(root.get("required", [])))
 

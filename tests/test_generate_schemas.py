@@ -336,6 +336,8 @@ INVALID: list[tuple[str, Obj, str, str, str | None]] = [
      "pattern", "data/token", None),
     ("core_v1_Secret.json", patched(SECRET, stringData__port=8080),
      "type", "stringData/port", None),
+    ("core_v1_Secret.json", patched(SECRET, stringData={"slack token": "xoxb"}),
+     "pattern", "stringData", None),  # from propertyNames
     ("core_v1_Secret.json", patched(SECRET, immutable="true"), "type", "immutable", None),
     ("core_v1_Secret.json", patched(SECRET, spec={}), "additionalProperties", "", None),
     ("core_v1_Secret.json", patched(SECRET, metadata__name="Slack_Token"),
