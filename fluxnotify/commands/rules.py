@@ -1,7 +1,33 @@
-"""`fluxnotify rules` (being built)."""
+"""`fluxnotify rules [ID]`: list the rules, or print one rule's page."""
 
 from __future__ import annotations
 
+import sys
+from typing import Annotated
 
-def rules() -> None:
-    """List rules."""
+import typer
+
+
+def rules(
+    rule_id: Annotated[str | None, typer.Argument(help="A rule id: print its page.")] = None,
+) -> None:
+    """List the rules with their default severity, or show one rule's documentation."""
+    from fluxnotify.errors import UsageError
+    from fluxnotify.rules import RULES
+    from fluxnotify.schemas import resource_dir
+
+    if rule_id is None:
+        width = max(len(r) for r in RULES)
+        for rid, rule in RULES.items():
+            print(f"{rid:<{width}}  {rule.SEVERITY.value:<7}  {rule.SUMMARY}")
+        return
+    if rule_id not in RULES:
+        raise UsageError(f"unknown rule `{rule_id}`", "`fluxnotify rules` lists the rule ids")
+    page = resource_dir("docs/rules").joinpath(f"{rule_id}.md").read_text(encoding="utf-8")
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(page))
+    else:
+        sys.stdout.write(page)

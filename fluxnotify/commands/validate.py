@@ -1,7 +1,87 @@
-"""`fluxnotify validate` (being built)."""
+"""`fluxnotify validate`: check manifests; the exit code says whether they pass."""
 
 from __future__ import annotations
 
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
 
-def validate() -> None:
-    """Check manifests."""
+import typer
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    parsable = "parsable"
+    json = "json"
+    github = "github"
+
+
+def validate(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Files or directories to check (`-` reads standard input).", show_default="."
+        ),
+    ] = None,
+    *,
+    output_format: Annotated[
+        OutputFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format (default: github under GitHub Actions, else text).",
+        ),
+    ] = None,
+    flux_version: Annotated[
+        str | None,
+        typer.Option(help="Target Flux release, 2.0 to 2.9 (default: read from the repository)."),
+    ] = None,
+    root: Annotated[
+        Path | None,
+        typer.Option(help="Project root for references (default: the git top level)."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(help="Skip files and folders matching this glob (repeatable)."),
+    ] = None,
+    disable: Annotated[list[str] | None, typer.Option(help="Turn a rule off (repeatable).")] = None,
+    strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+) -> None:
+    """Check Flux notification manifests: schemas, API versions, references, secrets."""
+    from fluxnotify.config import load_config, parse_flux_version_option
+    from fluxnotify.engine import Options
+    from fluxnotify.engine import validate as run_validate
+    from fluxnotify.errors import UsageError
+    from fluxnotify.project import find_root
+    from fluxnotify.reporters import REPORTERS, choose
+    from fluxnotify.reporters.text import render_terminal
+    from fluxnotify.rules import RULES
+
+    paths = paths or ["."]
+    for rule_id in disable or ():
+        if rule_id not in RULES:
+            raise UsageError(
+                f"--disable: unknown rule `{rule_id}`", "`fluxnotify rules` lists them"
+            )
+    if root is not None and not root.is_dir():
+        raise UsageError(f"--root: {root} is not a directory")
+    first = Path(paths[0]) if paths[0] != "-" else Path.cwd()
+    project_root = root or find_root(first if first.exists() else Path.cwd())
+    config = load_config(project_root, set(RULES))
+    options = Options(
+        paths=tuple(paths),
+        root=project_root,
+        flux_version=parse_flux_version_option(flux_version) if flux_version else None,
+        exclude=tuple(exclude or ()),
+        disable=tuple(disable or ()),
+        config=config,
+    )
+    report = run_validate(options)
+    name = choose(output_format.value if output_format else None)
+    if name == "text" and sys.stdout.isatty():
+        render_terminal(report)
+    else:
+        sys.stdout.write(REPORTERS[name](report))
+    failed = report.errors > 0 or (strict and report.warnings > 0)
+    raise typer.Exit(1 if failed else 0)

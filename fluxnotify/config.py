@@ -1,0 +1,109 @@
+"""The configuration: ``.fluxnotify.yaml`` at the root, or ``[tool.fluxnotify]`` in pyproject.toml.
+
+It is validated with a small JSON schema, so a typo is a clear error, not a
+silently ignored setting.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fluxnotify import fluxversion
+from fluxnotify.errors import ConfigError
+from fluxnotify.model import Severity
+
+LEVELS = ("error", "warning", "info", "off")
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "flux-version": {"type": "string"},
+        "exclude": {"type": "array", "items": {"type": "string"}},
+        "rules": {
+            "type": "object",
+            "additionalProperties": {"enum": list(LEVELS)},
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    source: str | None = None
+    flux_version: str | None = None
+    exclude: tuple[str, ...] = ()
+    #: rule id -> severity, or None for off
+    rules: dict[str, Severity | None] = field(default_factory=dict)
+
+
+def load_config(root: Path, known_rules: set[str]) -> Config:
+    """Read the root's configuration file, if any."""
+    dotfile = root / ".fluxnotify.yaml"
+    pyproject = root / "pyproject.toml"
+    if dotfile.is_file():
+        return _from_data(_read_yaml(dotfile), ".fluxnotify.yaml", known_rules)
+    if pyproject.is_file():
+        data = _read_toml(pyproject).get("tool", {}).get("fluxnotify")
+        if data is not None:
+            return _from_data(data, "pyproject.toml [tool.fluxnotify]", known_rules)
+    return Config()
+
+
+def _read_yaml(path: Path) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read {path.name}: {exc}") from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read {path.name}: {exc}") from None
+
+
+def _from_data(data: Any, source: str, known_rules: set[str]) -> Config:
+    from jsonschema import Draft202012Validator
+
+    errors = sorted(Draft202012Validator(SCHEMA).iter_errors(data), key=lambda e: list(e.path))
+    if errors:
+        error = errors[0]
+        where = ".".join(str(p) for p in error.absolute_path) or "top level"
+        raise ConfigError(
+            f"{source}: {where}: {error.message}",
+            "allowed keys: flux-version, exclude (list of globs),"
+            " rules ({rule-id: error|warning|info|off})",
+        )
+    version = data.get("flux-version")
+    if version is not None:
+        version = parse_flux_version_option(version, source)
+    rules: dict[str, Severity | None] = {}
+    for rule_id, level in (data.get("rules") or {}).items():
+        if rule_id not in known_rules:
+            raise ConfigError(
+                f"{source}: unknown rule `{rule_id}`", "`fluxnotify rules` lists the rule ids"
+            )
+        rules[rule_id] = None if level == "off" else Severity(level)
+    return Config(source, version, tuple(data.get("exclude") or ()), rules)
+
+
+def parse_flux_version_option(text: str, where: str = "--flux-version") -> str:
+    """``2.4``, ``v2.4.1`` -> ``2.4``; anything outside 2.0 to 2.9 is a configuration error."""
+    parsed = fluxversion.parse_flux_version(text)
+    if parsed is None or f"{parsed[0]}.{parsed[1]}" not in fluxversion.FLUX_VERSIONS:
+        raise ConfigError(
+            f"{where}: unsupported Flux version {text!r}",
+            f"use one of {', '.join(fluxversion.FLUX_VERSIONS)}",
+        )
+    return f"{parsed[0]}.{parsed[1]}"

@@ -1,0 +1,164 @@
+"""The engine: load, run the rules, apply configuration and severity, return a Report.
+
+Nothing here prints or exits; ``commands/validate.py`` renders the Report and
+``cli.py`` decides the exit code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+from fluxnotify import schemas
+from fluxnotify.config import Config
+from fluxnotify.loader import DEFAULT_EXCLUDES, Document, SourceFile, discover
+from fluxnotify.model import Finding, Problem, Severity
+from fluxnotify.project import Project, find_root
+from fluxnotify.rules import FILE_RULES, RULES
+from fluxnotify.rules.base import Context
+
+
+@dataclass(frozen=True)
+class Options:
+    paths: tuple[str, ...]
+    root: Path | None = None
+    flux_version: str | None = None
+    exclude: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    config: Config = field(default_factory=Config)
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    files: int
+    documents: int
+    objects: int
+    #: target Flux version -> why it was chosen
+    flux_versions: dict[str, str]
+    notes: list[tuple[str, str]]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    @property
+    def errors(self) -> int:
+        return self.count(Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return self.count(Severity.WARNING)
+
+
+def rule_levels(config: Config, disable: Sequence[str]) -> dict[str, Severity | None]:
+    """Each rule's configured level; None means off. Defaults come from the rule."""
+    levels: dict[str, Severity | None] = {rule_id: rule.SEVERITY for rule_id, rule in RULES.items()}
+    levels.update(config.rules)
+    for rule_id in disable:
+        levels[rule_id] = None
+    return levels
+
+
+def validate(options: Options) -> Report:
+    first = Path(options.paths[0]) if options.paths and options.paths[0] != "-" else Path.cwd()
+    root = options.root or find_root(first)
+    excludes = (*DEFAULT_EXCLUDES, *options.config.exclude, *options.exclude)
+    targets = discover(options.paths, excludes)
+    project = Project.load(root, targets, excludes)
+    levels = rule_levels(options.config, options.disable)
+    forced = options.flux_version or options.config.flux_version
+    forced_reason = (
+        "from --flux-version" if options.flux_version else f"from {options.config.source}"
+    )
+
+    findings: list[Finding] = []
+    versions: dict[str, str] = {}
+    notes: list[tuple[str, str]] = []
+    documents = objects = 0
+    for source in project.targets:
+        if source.note:
+            notes.append((source.display, source.note))
+        documents += source.document_count
+        findings.extend(_file_findings(source, levels))
+        if not source.documents:
+            continue
+        if forced:
+            version, reason = forced, forced_reason
+        else:
+            version, reason = project.flux_version_for(source.path)
+        versions.setdefault(version, reason)
+        for doc in source.documents:
+            objects += 1
+            ctx = _context(doc, version, project, levels)
+            findings.extend(_doc_findings(doc, ctx, levels))
+    findings.sort()
+    return Report(findings, len(project.targets), documents, objects, versions, notes)
+
+
+def _context(
+    doc: Document, version: str, project: Project, levels: Mapping[str, Severity | None]
+) -> Context:
+    issues = None
+    if levels.get("schema") or levels.get("unknown-field"):
+        data = {k: v for k, v in doc.data.items() if k != "sops"} if doc.sops else doc.data
+        found = schemas.validate(
+            data, doc.api_version, doc.kind, secret_values=doc.kind == "Secret" or doc.sops
+        )
+        issues = tuple(found) if found is not None else None
+    partial = doc.kind in project.patched_kinds or (
+        doc.file.display != "-" and doc.file.path.resolve() in project.patch_files
+    )
+    return Context(version, project.uses_flux_operator, partial, issues)
+
+
+def _file_findings(source: SourceFile, levels: Mapping[str, Severity | None]) -> Iterator[Finding]:
+    for rule_id in FILE_RULES:
+        rule = RULES[rule_id]
+        for problem in rule.check_file(source):
+            finding = _finding(rule, problem, source, None, levels)
+            if finding is not None:
+                yield finding
+
+
+def _doc_findings(
+    doc: Document, ctx: Context, levels: Mapping[str, Severity | None]
+) -> Iterator[Finding]:
+    for rule_id, rule in RULES.items():
+        if rule_id in FILE_RULES or levels.get(rule_id) is None:
+            continue
+        for problem in rule.check(doc, ctx):
+            finding = _finding(rule, problem, doc.file, doc, levels)
+            if finding is not None:
+                yield finding
+
+
+def _finding(
+    rule: ModuleType,
+    problem: Problem,
+    source: SourceFile,
+    doc: Document | None,
+    levels: Mapping[str, Severity | None],
+) -> Finding | None:
+    configured = levels.get(rule.ID)
+    if configured is None:
+        return None
+    # A problem's own severity (e.g. deprecated vs removed) applies unless configuration overrides.
+    severity = problem.severity if problem.severity and configured == rule.SEVERITY else configured
+    if problem.position is not None:
+        line, column = problem.position
+    elif doc is not None:
+        line, column = doc.locate(problem.path, problem.key)
+    else:
+        line, column = 1, 1
+    return Finding(
+        path=source.display,
+        line=line,
+        column=column,
+        rule=rule.ID,
+        severity=severity,
+        message=problem.message,
+        hint=problem.hint,
+        object=doc.ref if doc is not None else None,
+    )

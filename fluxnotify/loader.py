@@ -1,0 +1,439 @@
+"""Finding YAML files and loading the Kubernetes objects in them, with positions.
+
+Speed decides the design (../shared/reference/performance.md): a GitOps
+repository holds thousands of Deployments and ConfigMaps that no rule reads.
+A file is parsed only when a cheap text scan finds a top-level ``kind:`` that
+matters (or it is a kustomization.yaml, or it was named explicitly); parsing
+uses libyaml through PyYAML, and positions are computed only for documents
+that have findings, by composing that one file again.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import sys
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from fluxnotify.errors import InputError
+from fluxnotify.model import ObjectRef
+
+DEFAULT_EXCLUDES: tuple[str, ...] = (
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+    ".terraform",
+    ".direnv",
+    ".idea",
+    ".vscode",
+)
+
+#: Kinds some rule reads; documents of other kinds are not parsed unless a file is named.
+RELEVANT_KINDS: frozenset[str] = frozenset(
+    {
+        "Alert",
+        "Provider",
+        "Receiver",
+        "Kustomization",
+        "Component",
+        "HelmRelease",
+        "GitRepository",
+        "HelmRepository",
+        "HelmChart",
+        "OCIRepository",
+        "Bucket",
+        "ImageRepository",
+        "ImagePolicy",
+        "ImageUpdateAutomation",
+        "ArtifactGenerator",
+        "ExternalArtifact",
+        "FluxInstance",
+        "ResourceSet",
+        "ResourceSetInputProvider",
+        "Secret",
+        "ExternalSecret",
+        "SealedSecret",
+    }
+)
+
+KUSTOMIZATION_FILES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
+
+_KIND_LINE = re.compile(
+    r"^kind:[ \t]*[\"']?(" + "|".join(sorted(RELEVANT_KINDS)) + r")[\"']?[ \t]*(?:#.*)?$",
+    re.MULTILINE,
+)
+_HELM_TEMPLATE = re.compile(
+    r"\{\{-?\s*(?:\.Values|\.Release|\.Chart|include|template|if|range|with|define|toYaml|\$)"
+)
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+#: Nodes a document may expand to through aliases before it counts as an alias bomb.
+MAX_NODES = 200_000
+
+
+class _Loader(yaml.CSafeLoader):
+    """libyaml parsing with the quirks Kubernetes tooling accepts, and duplicate-key records."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicate_keys: list[tuple[int, int, str]] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key_node.value in seen:
+                    mark = key_node.start_mark
+                    self.duplicate_keys.append((mark.line + 1, mark.column + 1, key_node.value))
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep)
+
+
+def _construct_plain_string(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    # `=` (YAML 1.1 "value" tag) and timestamps stay strings, as the API server sees them.
+    return str(loader.construct_scalar(node))  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:value", _construct_plain_string)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_plain_string)
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    """Why a file could not be read as YAML, at a 1-based position."""
+
+    line: int
+    column: int
+    message: str
+    hint: str | None = None
+
+
+@dataclass(eq=False)
+class Document:
+    """One Kubernetes object (a mapping with apiVersion and kind) in a file."""
+
+    file: SourceFile
+    index: int
+    data: dict[str, Any]
+    api_version: str
+    kind: str
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        meta = self.data.get("metadata")
+        return meta if isinstance(meta, dict) else {}
+
+    @property
+    def name(self) -> str | None:
+        name = self.metadata.get("name")
+        return name if isinstance(name, str) else None
+
+    @property
+    def namespace(self) -> str | None:
+        namespace = self.metadata.get("namespace")
+        return namespace if isinstance(namespace, str) else None
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        spec = self.data.get("spec")
+        return spec if isinstance(spec, dict) else {}
+
+    @property
+    def sops(self) -> bool:
+        """SOPS-encrypted: key names are real, values are ``ENC[...]``."""
+        return isinstance(self.data.get("sops"), dict)
+
+    @property
+    def group(self) -> str:
+        return self.api_version.rpartition("/")[0] or "core"
+
+    @property
+    def ref(self) -> ObjectRef:
+        return ObjectRef(self.api_version, self.kind, self.namespace, self.name)
+
+    def locate(self, path: Sequence[str | int] = (), key: bool = False) -> tuple[int, int]:
+        return self.file.locate(self.index, path, key)
+
+
+@dataclass(eq=False)
+class SourceFile:
+    """A YAML file (or standard input) and what was loaded from it."""
+
+    path: Path
+    display: str
+    text: str | None = None
+    documents: list[Document] = field(default_factory=list)
+    syntax: SyntaxProblem | None = None
+    duplicate_keys: list[tuple[int, int, str]] = field(default_factory=list)
+    note: str | None = None
+    parsed: bool = False
+    document_count: int = 0
+    _nodes: list[Any] | None = field(default=None, repr=False)
+
+    def locate(self, index: int, path: Sequence[str | int], key: bool = False) -> tuple[int, int]:
+        """1-based line and column of ``path`` in document ``index`` (else its nearest parent)."""
+        nodes = self._compose()
+        if index >= len(nodes) or nodes[index] is None:
+            return (1, 1)
+        node = nodes[index]
+        mark = node.start_mark
+        for step in path:
+            child = _child(node, step)
+            if child is None:
+                break
+            key_node, node = child
+            mark = key_node.start_mark if key and step == path[-1] else node.start_mark
+        return (mark.line + 1, mark.column + 1)
+
+    def _compose(self) -> list[Any]:
+        if self._nodes is None:
+            text = self.text or ""
+            try:
+                self._nodes = list(yaml.compose_all(text, Loader=_Loader))
+            except yaml.YAMLError:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    try:
+                        self._nodes = list(_ruamel().compose_all(text))
+                    except Exception:
+                        self._nodes = []
+        return self._nodes
+
+
+def _child(node: Any, step: str | int) -> tuple[Any, Any] | None:
+    """The (key node, value node) for one path step, or None."""
+    node_id = getattr(node, "id", None)
+    if node_id == "mapping":
+        for key_node, value_node in reversed(node.value):  # the last duplicate wins, as loaded
+            if getattr(key_node, "id", None) == "scalar" and key_node.value == str(step):
+                return key_node, value_node
+        return None
+    if node_id == "sequence" and isinstance(step, int) and 0 <= step < len(node.value):
+        item = node.value[step]
+        return item, item
+    return None
+
+
+def _ruamel() -> Any:
+    from ruamel.yaml import YAML
+
+    loader = YAML(typ="safe", pure=True)
+    loader.allow_duplicate_keys = True
+    return loader
+
+
+def _syntax_problem(exc: Exception, text: str) -> SyntaxProblem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    message = f"{context}: {problem}" if context else str(problem)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    hint = None
+    lines = text.splitlines()
+    if 0 < line <= len(lines) and "\t" in lines[line - 1][: column + 1]:
+        hint = "YAML does not allow tabs for indentation: indent with spaces"
+    elif "maximum nesting depth" in message:
+        hint = "the document nests deeper than libyaml's limit of 1000 levels"
+    return SyntaxProblem(line, column, message, hint)
+
+
+def _too_big(value: Any, budget: list[int]) -> bool:
+    """True when walking ``value`` (aliases expanded) visits more than the budget."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        return True
+    if isinstance(value, dict):
+        return any(_too_big(v, budget) for v in value.values())
+    if isinstance(value, list):
+        return any(_too_big(v, budget) for v in value)
+    return False
+
+
+def _dates_to_strings(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _dates_to_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_to_strings(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def is_relevant(text: str, path: Path) -> bool:
+    """Cheap test: might this file hold an object some rule reads?"""
+    return path.name in KUSTOMIZATION_FILES or _KIND_LINE.search(text) is not None
+
+
+def is_helm_template(text: str, path: Path) -> bool:
+    return "{{" in text and (_HELM_TEMPLATE.search(text) is not None or "templates" in path.parts)
+
+
+def load(path: Path, display: str, *, full: bool, data: bytes | None = None) -> SourceFile:
+    """Read and parse one file; never raises for bad content (it becomes ``syntax``)."""
+    source = SourceFile(path=path, display=display)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read {display}: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        source.syntax = SyntaxProblem(
+            1, 1, f"file too large to check ({len(data) / 1e6:.1f} MB; the limit is 16 MB)"
+        )
+        return source
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        source.syntax = SyntaxProblem(
+            line, column, f"not UTF-8 text (byte 0x{data[exc.start]:02x})", "save it as UTF-8"
+        )
+        return source
+    source.text = text
+    if not full and not is_relevant(text, path):
+        return source
+    if is_helm_template(text, path):
+        source.note = "Helm template: skipped, it is not YAML until rendered"
+        return source
+    source.parsed = True
+    _parse(source, text)
+    return source
+
+
+def _parse(source: SourceFile, text: str) -> None:
+    loader = _Loader(text)
+    try:
+        loaded: list[Any] = []
+        while loader.check_data():  # type: ignore[no-untyped-call]
+            loaded.append(loader.get_data())
+        source.duplicate_keys = loader.duplicate_keys
+    except yaml.composer.ComposerError as exc:
+        if "duplicate anchor" not in str(exc):
+            source.syntax = _syntax_problem(exc, text)
+            return
+        loaded = _load_with_ruamel(source, text)
+    except yaml.YAMLError as exc:
+        source.syntax = _syntax_problem(exc, text)
+        return
+    finally:
+        loader.dispose()
+    source.document_count = len(loaded)
+    check_size = "&" in text and "*" in text
+    for index, value in enumerate(loaded):
+        if not isinstance(value, dict):
+            continue
+        api_version, kind = value.get("apiVersion"), value.get("kind")
+        if not isinstance(api_version, str) or not isinstance(kind, str):
+            continue
+        if check_size and _too_big(value, [MAX_NODES]):
+            line, column = source.locate(index, ())
+            source.syntax = SyntaxProblem(
+                line,
+                column,
+                f"document expands to more than {MAX_NODES:,} nodes through aliases",
+                "a YAML alias bomb? Kubernetes refuses such documents",
+            )
+            source.documents.clear()
+            return
+        source.documents.append(Document(source, index, value, api_version, kind))
+
+
+def _load_with_ruamel(source: SourceFile, text: str) -> list[Any]:
+    """YAML 1.2 allows an anchor to be redefined; libyaml does not. Rare, so pure Python is fine."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return [_dates_to_strings(d) for d in _ruamel().load_all(text)]
+        except Exception as exc:
+            source.syntax = _syntax_problem(exc, text)
+            return []
+
+
+@dataclass(frozen=True)
+class Target:
+    path: Path
+    display: str
+    explicit: bool
+
+
+def _excluded(rel_parts: Sequence[str], patterns: Sequence[str]) -> bool:
+    rel = "/".join(rel_parts)
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if "/" in pattern:
+            if fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(rel, pattern + "/*"):
+                return True
+        elif any(fnmatch.fnmatchcase(part, pattern) for part in rel_parts):
+            return True
+    return False
+
+
+def walk(directory: Path, excludes: Sequence[str], display_prefix: str) -> Iterator[Target]:
+    """YAML files under ``directory``, sorted, skipping excluded names and globs."""
+    for current, dirs, files in os.walk(directory):
+        rel_dir = os.path.relpath(current, directory)
+        rel_parts = [] if rel_dir == "." else rel_dir.split(os.sep)
+        dirs[:] = sorted(d for d in dirs if not _excluded([*rel_parts, d], excludes))
+        for name in sorted(files):
+            if not name.endswith((".yaml", ".yml")) and name != "Kustomization":
+                continue
+            if _excluded([*rel_parts, name], excludes):
+                continue
+            rel = "/".join([*rel_parts, name])
+            yield Target(Path(current, name), display_prefix + rel, explicit=False)
+
+
+def discover(paths: Iterable[str], excludes: Sequence[str]) -> list[Target]:
+    """Expand the command-line paths into files; a missing path is an error."""
+    targets: list[Target] = []
+    for raw in paths:
+        if raw == "-":
+            targets.append(Target(Path("-"), "-", explicit=True))
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            prefix = "" if raw in (".", "./") else raw.rstrip("/") + "/"
+            found = list(walk(path, excludes, prefix))
+            if not found:
+                raise InputError(
+                    f"no YAML files in {raw}",
+                    "fluxnotify reads *.yaml and *.yml files; check the path and --exclude",
+                )
+            targets.extend(found)
+        elif path.is_file():
+            targets.append(Target(path, raw, explicit=True))
+        elif path.exists():
+            raise InputError(f"{raw} is neither a file nor a directory")
+        else:
+            raise InputError(f"no such file or directory: {raw}")
+    return targets
+
+
+def load_target(target: Target) -> SourceFile:
+    if target.display == "-" and str(target.path) == "-":
+        return load(target.path, "-", full=True, data=sys.stdin.buffer.read())
+    return load(target.path, target.display, full=target.explicit)
+
+
+def iter_objects(root: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Every Kubernetes object of the relevant kinds under ``root``, as plain data."""
+    for target in walk(root, DEFAULT_EXCLUDES, ""):
+        try:
+            source = load(target.path, target.display, full=False)
+        except InputError:
+            continue
+        for document in source.documents:
+            yield target.path, document.data

@@ -1,0 +1,43 @@
+"""What a rule module provides, and what it is given.
+
+A rule is a module with ``ID`` (stable, kebab-case), ``SEVERITY`` (its
+default), ``SUMMARY`` (one line) and either ``check(doc, ctx)`` for each
+object or ``check_file(source)`` for each file. Rules yield ``Problem``s; the
+engine, not the rule, applies configuration, severity and suppressions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from fluxnotify.loader import Document, SourceFile
+from fluxnotify.model import Problem, Severity
+from fluxnotify.schemas import SchemaIssue
+
+
+@dataclass(frozen=True)
+class Context:
+    """Facts about one document that the engine works out once for all rules."""
+
+    flux_version: str
+    uses_flux_operator: bool
+    partial: bool
+    schema_issues: tuple[SchemaIssue, ...] | None
+
+
+class DocumentRule(Protocol):
+    ID: str
+    SEVERITY: Severity
+    SUMMARY: str
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Problem]: ...
+
+
+class FileRule(Protocol):
+    ID: str
+    SEVERITY: Severity
+    SUMMARY: str
+
+    def check_file(self, source: SourceFile) -> Iterator[Problem]: ...
