@@ -1,0 +1,288 @@
+"""Sending one request as notification-controller does, and recording what happened.
+
+Facts: reference 3d "HTTP request". The whole send, retries included, runs under the
+Provider's timeout; go-retryablehttp retries connection errors, 429 and 5xx except 501
+(honouring ``Retry-After`` on 429 and 503) with waits of 2s, 4s, 8s ... capped at 30s,
+at most 4 retries; certificate verification errors are not retried. Redirects are not
+followed here: the report names the status and the target host instead.
+
+httpx is imported inside the functions: start-up time matters for the other commands.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import ssl
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
+
+from fluxnotify.errors import ConfigError
+from fluxnotify.send.payloads import OutboundRequest
+from fluxnotify.send.redact import host_of
+
+if TYPE_CHECKING:
+    import httpx
+
+_BODY_LIMIT = 64 * 1024
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """The controller's go-retryablehttp settings (NC: RetryMax 4, waits 2s to 30s)."""
+
+    max_retries: int = 4
+    wait_min: float = 2.0
+    wait_max: float = 30.0
+
+    def wait(self, retry: int, retry_after: float | None) -> float:
+        """Wait before retry number ``retry`` (0-based), as ``retryablehttp.DefaultBackoff``."""
+        if retry_after is not None:
+            return retry_after
+        return min(self.wait_min * 2.0**retry, self.wait_max)
+
+
+@dataclass(frozen=True)
+class Seam:
+    """What tests replace (``fluxnotify.send.http.SEAM``); production never changes it.
+
+    ``now``/``sleep`` let retries run in virtual time; ``mounts`` (httpx URL pattern ->
+    transport) let a local server answer for ``https://slack.com`` while the request URL,
+    and so the exact-URL rule for the Slack Web API, stay untouched.
+    """
+
+    now: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    mounts: Mapping[str, httpx.BaseTransport] = field(default_factory=dict)
+
+
+SEAM = Seam()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to send: deadline, proxy and trust, from the Provider or the command line."""
+
+    timeout: float = 15.0
+    proxy: str | None = None
+    ca_pem: str | None = None
+    retry: RetryPolicy = RetryPolicy()
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What happened, as facts; :mod:`fluxnotify.send.explain` puts it into words.
+
+    ``failure`` is None on success, else one of: ``status`` (an HTTP error status),
+    ``slack-api`` (Web API ``ok: false``), ``unreadable`` (Web API answer not JSON),
+    ``redirect``, ``dns``, ``refused``, ``timeout``, ``tls``, ``tls-verify``, ``proxy``,
+    ``connection``. ``body`` is raw server text: scrub it before showing it.
+    """
+
+    host: str
+    failure: str | None
+    status: int | None = None
+    body: str = ""
+    error_code: str = ""
+    detail: str = ""
+    retry_after: float | None = None
+    attempts: int = 1
+    elapsed: float = 0.0
+    stopped_early: float | None = None  # the wait that would have crossed the deadline
+    trail: tuple[str, ...] = ()  # one line per attempt, for --verbose
+
+    @property
+    def delivered(self) -> bool:
+        return self.failure is None
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _cause_chain(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def _classify(exc: httpx.TransportError) -> tuple[str, str]:
+    """Failure kind and our own words for it: exception texts may quote the URL."""
+    import httpx
+
+    for cause in _cause_chain(exc):
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return "tls-verify", cause.verify_message or "certificate verify failed"
+        if isinstance(cause, ssl.SSLError):
+            return "tls", cause.reason or "handshake failed"
+        if isinstance(cause, socket.gaierror):
+            return "dns", ""
+        if isinstance(cause, ConnectionRefusedError):
+            return "refused", ""
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout", type(exc).__name__
+    if isinstance(exc, httpx.ProxyError):
+        return "proxy", ""
+    return "connection", type(exc).__name__
+
+
+def _status_failure(request: OutboundRequest, status: int, body: str) -> tuple[str | None, str]:
+    """Failure kind and Slack-style error code for a complete HTTP answer."""
+    if 300 <= status < 400:
+        return "redirect", ""
+    if request.api_mode:
+        try:
+            answer = json.loads(body)
+        except ValueError:
+            return "unreadable", ""
+        if isinstance(answer, dict) and answer.get("ok") is True:
+            return None, ""
+        code = answer.get("error") if isinstance(answer, dict) else None
+        return "slack-api", str(code or "")
+    if 200 <= status < 300:
+        return None, ""
+    return "status", _error_code(body)
+
+
+def _error_code(body: str) -> str:
+    """Slack webhooks answer a bare code (``no_service``); Discord and others JSON."""
+    text = body.strip()
+    if text and len(text) <= 64 and text.replace("_", "").isalnum():
+        return text
+    try:
+        answer = json.loads(text)
+    except ValueError:
+        return ""
+    if isinstance(answer, dict):
+        for key in ("error", "message"):
+            if isinstance(answer.get(key), str):
+                return str(answer[key])[:120]
+    return ""
+
+
+def _retryable(failure: str | None, status: int | None) -> bool:
+    if failure in ("dns", "refused", "proxy", "connection", "tls"):
+        return True
+    if status is None or failure is None:
+        return False
+    return status == 429 or (500 <= status <= 599 and status != 501)
+
+
+def _client(settings: Settings, seam: Seam) -> httpx.Client:
+    import httpx
+
+    verify: ssl.SSLContext | bool = True
+    if settings.ca_pem:
+        try:
+            verify = ssl.create_default_context(cadata=settings.ca_pem)
+        except (ssl.SSLError, ValueError):
+            raise ConfigError("the CA bundle is not valid PEM") from None
+    try:
+        return httpx.Client(
+            verify=verify,
+            proxy=settings.proxy,
+            mounts=dict(seam.mounts) or None,
+            follow_redirects=False,
+        )
+    except ImportError:
+        raise ConfigError(
+            "a SOCKS proxy needs the optional 'socksio' package",
+            hint="install it with: pip install 'httpx[socks]'",
+        ) from None
+    except ValueError:
+        raise ConfigError("the proxy address is not a valid http(s) or socks5 URL") from None
+
+
+def _post(
+    client: httpx.Client, request: OutboundRequest, remaining: float, deadline: float, seam: Seam
+) -> tuple[int, Mapping[str, str], str]:
+    """One attempt; reads at most 64 KiB of the answer, never past the deadline."""
+    import httpx
+
+    outgoing = client.build_request(
+        "POST",
+        request.url,
+        content=request.body,
+        headers=dict(request.headers),
+        timeout=httpx.Timeout(remaining),
+    )
+    response = client.send(outgoing, stream=True)
+    try:
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            chunks.append(chunk)
+            size += len(chunk)
+            if size >= _BODY_LIMIT or seam.now() >= deadline:
+                break
+        body = b"".join(chunks)[:_BODY_LIMIT].decode("utf-8", errors="replace")
+    finally:
+        response.close()
+    return response.status_code, response.headers, body
+
+
+def deliver(request: OutboundRequest, settings: Settings, seam: Seam | None = None) -> Delivery:
+    """POST ``request`` with the controller's retries, under one overall deadline."""
+    import httpx
+
+    seam = seam or SEAM
+    host = host_of(request.url)
+    start = seam.now()
+    deadline = start + settings.timeout
+    with _client(settings, seam) as client:
+        retry = 0
+        trail: list[str] = []
+        while True:
+            remaining = deadline - seam.now()
+            status: int | None = None
+            retry_after: float | None = None
+            body = code = detail = ""
+            failure: str | None
+            try:
+                status, headers, body = _post(client, request, remaining, deadline, seam)
+            except httpx.TransportError as exc:
+                failure, detail = _classify(exc)
+            else:
+                failure, code = _status_failure(request, status, body)
+                if failure == "redirect":
+                    location = headers.get("location", "")
+                    detail = host_of(location) if "//" in location else host
+                if status in (429, 503):
+                    retry_after = _retry_after(headers.get("retry-after"))
+            outcome = f"HTTP {status}" if status is not None else failure
+            trail.append(f"attempt {retry + 1}: {outcome} at {seam.now() - start:.2f}s")
+            result = Delivery(
+                host=host,
+                failure=failure,
+                status=status,
+                body=body,
+                error_code=code,
+                detail=detail,
+                retry_after=retry_after,
+                attempts=retry + 1,
+                elapsed=seam.now() - start,
+                trail=tuple(trail),
+            )
+            if retry >= settings.retry.max_retries or not _retryable(failure, status):
+                return result
+            wait = settings.retry.wait(retry, retry_after)
+            if seam.now() + wait >= deadline:
+                return replace(result, stopped_early=wait)
+            trail.append(f"waiting {wait:g}s before retrying")
+            seam.sleep(wait)
+            retry += 1

@@ -1,0 +1,67 @@
+"""Keeping credentials out of everything fluxnotify prints.
+
+Reference 8: a webhook URL or a bot token lets anyone post into the workspace, so output
+shows the host and at most the first path segment, and any text that came from outside
+(a server's answer, a tool's error) is scrubbed of every known secret before printing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from fluxnotify.send.payloads import SLACK_API_URL
+
+_SHOWN_SEGMENT = 12
+
+
+def host_of(url: str) -> str:
+    """``host[:port]`` without credentials; what error messages name."""
+    parts = urlsplit(url)
+    host = parts.hostname or "?"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+def redact_url(url: str) -> str:
+    """Scheme, host and the first path segment (cut to 12 characters); never the rest.
+
+    The Slack Web API URL is public (the token travels in a header) and is shown whole, so
+    users can see that it matches the controller's exact-URL rule.
+    """
+    if url == SLACK_API_URL:
+        return url
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    shown = ""
+    if len(segments) > 1:
+        shown = "/" + segments[0][:_SHOWN_SEGMENT] + "/…"
+    elif segments or parts.query:
+        shown = "/…"
+    return f"{parts.scheme}://{host_of(url)}{shown}"
+
+
+class Scrubber:
+    """Replaces every known secret in a text by ``…``; longest first, so none leaks in part."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        self._secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+
+    @classmethod
+    def for_url(cls, url: str, *others: str) -> Scrubber:
+        """Secrets of a webhook URL: the path past its first segment, query and userinfo."""
+        parts = urlsplit(url)
+        segments = [s for s in parts.path.split("/") if s]
+        found = [url, parts.path, parts.query, parts.password or "", parts.username or ""]
+        found += segments[1:] if len(segments) > 1 else segments
+        if len(segments) > 1:
+            found.append("/".join(segments[1:]))
+        if url == SLACK_API_URL:
+            found = []
+        return cls([*found, *others])
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "…")
+        return text
