@@ -1,0 +1,160 @@
+"""What init tells the user afterwards: notes on what was generated and the next commands.
+
+Pure text, so the words can be tested without a terminal. No secret value ever
+reaches these functions: only key names and the environment variables that hold them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import shlex
+import textwrap
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from fluxnotify.errors import UsageError
+from fluxnotify.generate.manifests import PLACEHOLDER, Bundle
+from fluxnotify.generate.providers import SLACK_API_ADDRESS, TypeInfo
+from fluxnotify.generate.spec import InitSpec, SecretMode, Severity
+
+
+@dataclass(frozen=True)
+class SopsState:
+    """Where the Secret file is and whether a ``.sops.yaml`` rule covers it."""
+
+    shown_path: str
+    covered: bool
+    config_root: str
+    hint: str
+
+
+def env_name(key: str) -> str:
+    """The environment variable that holds a Secret key's value in ``--secret-mode none``."""
+    return f"FLUXNOTIFY_{key.upper()}"
+
+
+def notes(spec: InitSpec, *, slack_token_implied: bool) -> list[str]:
+    """Plain facts about what was generated that a reader would otherwise miss."""
+    lines: list[str] = []
+    if slack_token_implied:
+        lines.append(
+            "Routing by channel uses a Slack bot token (chat.postMessage): an incoming webhook"
+            " posts only to the channel it was made for."
+        )
+    info_routes = [r for r in spec.routes if r.severity is Severity.INFO]
+    error_routes = [r for r in spec.routes if r.severity is Severity.ERROR]
+    if spec.routed and info_routes and error_routes:
+        channels = [r.channel for r in (*error_routes, *info_routes)]
+        lines.append(
+            "An info Alert also receives errors (Flux has no info-only level), so errors reach"
+            f" {_and(channels)}."
+        )
+    elif any(r.severity is Severity.INFO for r in spec.routes):
+        lines.append(
+            "An info Alert sends every event, errors included: Flux has no info-only level."
+        )
+    if spec.slack_token:
+        channels = [r.channel for r in spec.routes]
+        lines.append(
+            f"Invite the bot to {_and(channels)} in Slack, or posts fail with not_in_channel."
+        )
+    return lines
+
+
+def check_secret_value(key: str, value: str, spec: InitSpec, source: str) -> None:
+    """Refuse a value the controller could not use; ``source`` names it, never the value."""
+    info = spec.info
+    if not value:
+        raise UsageError(f"{source} is empty; give {info.keys[key]}")
+    if value != value.strip():
+        raise UsageError(f"{source} has leading or trailing whitespace, which breaks it; remove it")
+    if key != "address" or not info.address_is_url:
+        return
+    parts = urlsplit(value)
+    if not parts.scheme or not parts.netloc:
+        raise UsageError(f"{source} is not an absolute URL; give {info.keys[key]}")
+    if spec.provider_type == "slack" and not spec.slack_token and value == SLACK_API_ADDRESS:
+        raise UsageError(
+            f"{source} is the Slack API URL, which needs a bot token; use --slack-token-mode"
+            " and give the token instead"
+        )
+
+
+def redacted(key: str, value: str, info: TypeInfo) -> str:
+    """At most the scheme and host of a URL; nothing of anything else."""
+    if key == "address" and info.address_is_url:
+        parts = urlsplit(value)
+        return f"{parts.scheme}://{parts.hostname}/…"
+    return "(hidden)"
+
+
+def kubectl_command(spec: InitSpec) -> str:
+    """``kubectl create secret`` reading each value from its variable, never echoing one."""
+    literals = " ".join(f'--from-literal={key}="${env_name(key)}"' for key in spec.info.keys)
+    return (
+        f"kubectl create secret generic {spec.secret_name} --namespace {spec.namespace} {literals}"
+    )
+
+
+def next_steps(
+    bundle: Bundle,
+    *,
+    shown_dir: str | None,
+    sops: SopsState | None,
+    prompted_keys: list[str],
+) -> list[str]:
+    """The commands to run next, in order; ``shown_dir`` is None for ``--stdout``."""
+    spec = bundle.spec
+    info = spec.info
+    steps: list[str] = []
+    secret_file = sops.shown_path if sops else "FILE"
+    if spec.secret_mode is SecretMode.SOPS:
+        if shown_dir is None:
+            steps.append("Save the stream to a file, e.g. notifications.yaml; then:")
+        steps.append(f"sops --encrypt --in-place {shlex.quote(secret_file)}")
+        what = " and ".join(info.keys.values())
+        steps.append(f"sops {shlex.quote(secret_file)}   # replace {PLACEHOLDER} with {what}")
+    elif spec.secret_mode is SecretMode.EXTERNAL:
+        steps.append(
+            f"Edit secret.yaml: set secretStoreRef.name and each remoteRef.key ({PLACEHOLDER})"
+        )
+    else:
+        for key in prompted_keys:
+            steps.append(
+                f"read -rs {env_name(key)} && export {env_name(key)}   # paste"
+                f" {info.keys[key]}; it is not shown"
+            )
+        steps.append(kubectl_command(spec))
+    target = shlex.quote(shown_dir) if shown_dir is not None else "FILE"
+    steps.append(f"git add {target} && git commit -m {shlex.quote(_commit_message(spec))}")
+    steps.append(f"fluxnotify validate {target}")
+    steps.extend(
+        f"fluxnotify test-send --provider {name} --namespace {spec.namespace}"
+        for name in bundle.provider_names
+    )
+    return steps
+
+
+def sops_notes(sops: SopsState) -> list[str]:
+    """What to set up so the sops command works and Flux can decrypt the Secret."""
+    lines = []
+    if not sops.covered:
+        config = posixpath.normpath(posixpath.join(sops.config_root, ".sops.yaml"))
+        lines.append(
+            f"No .sops.yaml covers {sops.shown_path}, so sops does not know which key to use."
+            f" Add a creation rule to {config},"
+            " for example:\n" + textwrap.indent(sops.hint.rstrip("\n"), "      ")
+        )
+    lines.append(
+        "Flux decrypts the Secret only if the Flux Kustomization that applies it has"
+        " spec.decryption.provider: sops and the matching key."
+    )
+    return lines
+
+
+def _commit_message(spec: InitSpec) -> str:
+    return f"Add Flux {spec.provider_type} notifications"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
