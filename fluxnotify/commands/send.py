@@ -1,0 +1,223 @@
+"""`fluxnotify test-send`: send one test notification through a Provider, explain the result."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+_DEST = "Destination"
+_EVENT = "Event"
+_OUTPUT = "Output"
+
+
+def send(
+    *,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            help="Webhook or API URL (else FLUXNOTIFY_ADDRESS). Never logged in full.",
+            rich_help_panel=_DEST,
+        ),
+    ] = None,
+    provider: Annotated[
+        str | None,
+        typer.Option(
+            help="Provider in the project to send through, with its Secrets.",
+            rich_help_panel=_DEST,
+        ),
+    ] = None,
+    namespace: Annotated[
+        str | None,
+        typer.Option(
+            "--namespace", "-n", help="Namespace of the Provider or Alert.", rich_help_panel=_DEST
+        ),
+    ] = None,
+    root: Annotated[
+        Path,
+        typer.Option(help="Project folder to search for the Provider.", rich_help_panel=_DEST),
+    ] = Path("."),
+    alert: Annotated[
+        str | None,
+        typer.Option(
+            help="Alert whose eventMetadata and summary to merge (and whose Provider to use).",
+            rich_help_panel=_DEST,
+        ),
+    ] = None,
+    provider_type: Annotated[
+        str | None,
+        typer.Option(
+            "--type",
+            help="slack (default), discord, msteams, googlechat, rocket, generic, generic-hmac.",
+            rich_help_panel=_DEST,
+        ),
+    ] = None,
+    channel: Annotated[
+        str | None, typer.Option(help="Channel (Provider spec.channel).", rich_help_panel=_DEST)
+    ] = None,
+    username: Annotated[
+        str | None, typer.Option(help="Name to post as.", rich_help_panel=_DEST)
+    ] = None,
+    token_env: Annotated[
+        str | None,
+        typer.Option(
+            metavar="VAR",
+            help="Take the token from this environment variable, not the Secret.",
+            rich_help_panel=_DEST,
+        ),
+    ] = None,
+    timeout: Annotated[
+        str | None,
+        typer.Option(
+            help="Overall deadline, e.g. 30s (default: the Provider's, else 15s).",
+            rich_help_panel=_DEST,
+        ),
+    ] = None,
+    proxy: Annotated[
+        str | None,
+        typer.Option(
+            help="http(s):// or socks5:// proxy (default: the Provider's proxySecretRef).",
+            rich_help_panel=_DEST,
+        ),
+    ] = None,
+    ca_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="PEM CA bundle to trust (default: the Provider's certSecretRef ca.crt).",
+            rich_help_panel=_DEST,
+        ),
+    ] = None,
+    kind: Annotated[
+        str, typer.Option(help="Kind of the involved object.", rich_help_panel=_EVENT)
+    ] = "Kustomization",
+    name: Annotated[
+        str, typer.Option(help="Name of the involved object.", rich_help_panel=_EVENT)
+    ] = "fluxnotify-test",
+    object_namespace: Annotated[
+        str, typer.Option(help="Namespace of the involved object.", rich_help_panel=_EVENT)
+    ] = "flux-system",
+    severity: Annotated[str, typer.Option(help="info or error.", rich_help_panel=_EVENT)] = "info",
+    message: Annotated[
+        str | None,
+        typer.Option(help="Event message (default: says it is a test).", rich_help_panel=_EVENT),
+    ] = None,
+    reason: Annotated[
+        str, typer.Option(help="Event reason.", rich_help_panel=_EVENT)
+    ] = "FluxnotifyTest",
+    metadata: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metadata",
+            "-m",
+            metavar="KEY=VALUE",
+            help="Controller metadata, repeatable (revision=main@sha1:...).",
+            rich_help_panel=_EVENT,
+        ),
+    ] = None,
+    flux_version: Annotated[
+        str | None,
+        typer.Option(
+            help="Shape the message as this Flux release does (default 2.9).",
+            rich_help_panel=_EVENT,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Print the request and payload; send nothing.",
+            rich_help_panel=_OUTPUT,
+        ),
+    ] = False,
+    output_format: Annotated[
+        str, typer.Option("--format", help="text or json.", rich_help_panel=_OUTPUT)
+    ] = "text",
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Show how the destination was resolved and each attempt.",
+            rich_help_panel=_OUTPUT,
+        ),
+    ] = False,
+) -> None:
+    """Send one test notification, shaped as Flux shapes it, and explain what happened.
+
+    Exit codes: 0 delivered, 1 not delivered, 2 usage or configuration error.
+    """
+    from fluxnotify.errors import UsageError
+    from fluxnotify.send import plan as send_plan
+
+    if output_format not in ("text", "json"):
+        raise UsageError(f"--format must be text or json, not {output_format!r}")
+    token = None
+    if token_env is not None:
+        token = os.environ.get(token_env)
+        if token is None:
+            raise UsageError(f"--token-env {token_env}: that environment variable is not set")
+    ca_pem = None
+    if ca_file is not None:
+        try:
+            ca_pem = ca_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(
+                f"--ca-file {ca_file}: cannot read it ({type(exc).__name__})"
+            ) from None
+
+    def load_objects() -> Iterator[tuple[Path, dict[str, Any]]]:
+        from fluxnotify.loader import iter_objects
+
+        if not root.is_dir():
+            raise UsageError(f"--root {root}: not a folder")
+        return iter_objects(root)
+
+    inputs = send_plan.Inputs(
+        address=address,
+        env_address=os.environ.get("FLUXNOTIFY_ADDRESS") or None,
+        provider=provider,
+        namespace=namespace,
+        alert=alert,
+        provider_type=provider_type,
+        channel=channel,
+        username=username,
+        token=token,
+        token_label=f"--token-env {token_env}",
+        env_token=os.environ.get("FLUXNOTIFY_TOKEN") or None,
+        timeout=timeout,
+        proxy=proxy,
+        ca_pem=ca_pem,
+        kind=kind,
+        name=name,
+        object_namespace=object_namespace,
+        severity=severity,
+        message=message,
+        reason=reason,
+        metadata=metadata or (),
+        flux_version=flux_version,
+    )
+    plan = send_plan.make_plan(inputs, load_objects)
+    if verbose:
+        for line in plan.trail:
+            typer.echo(f"fluxnotify: {line}", err=True)
+    if output_format == "text":
+        for warning in plan.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+    if dry_run:
+        typer.echo(send_plan.dry_run(plan, output_format))
+        return
+    if verbose:
+        typer.echo(send_plan.dry_run(plan, "text"), err=True)
+    report, trail = send_plan.run(plan)
+    if verbose:
+        for line in trail:
+            typer.echo(f"fluxnotify: {line}", err=True)
+    if output_format == "json":
+        typer.echo(report.to_json())
+    else:
+        typer.echo(report.to_text(), err=not report.delivered)
+    if not report.delivered:
+        raise typer.Exit(1)
