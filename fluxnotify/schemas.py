@@ -205,10 +205,45 @@ def _issues(error: ValidationError, schema: dict[str, Any], redact: Redactor) ->
             continue
         message, hint = _describe(leaf, keyword, path, redact)
         cel = _x_message(schema, leaf)
+        key = False
         if cel is not None:
             message, hint = cel, None
-        out.append(SchemaIssue(False, path, message, hint, False, keyword, instance))
+            named = _field_named_in(cel, instance)
+            if named is not None:  # point at the field the rule is about, not its parent
+                path, key = (*path, named), True
+        out.append(SchemaIssue(False, path, message, hint, key, keyword, instance))
     return out
+
+
+_FIELD_IN_MESSAGE = re.compile(r"\.([A-Za-z][A-Za-z0-9]*)")
+
+
+def _field_named_in(message: str, instance: Any) -> str | None:
+    """The first ``.field`` a CEL message names that the object at the error has."""
+    if not isinstance(instance, dict):
+        return None
+    names: list[str] = _FIELD_IN_MESSAGE.findall(message)
+    return next((name for name in names if name in instance), None)
+
+
+#: Patterns whose regex says little to a reader: what they mean, and a hint.
+_PATTERN_MEANINGS: dict[str, tuple[str, str | None]] = {
+    r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$": (
+        "not a DNS-1123 subdomain",
+        "use lower-case letters, digits, `-` and `.`, starting and ending with a letter or digit",
+    ),
+    r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$": (
+        "not a DNS-1123 label",
+        "use lower-case letters, digits and `-`, starting and ending with a letter or digit",
+    ),
+    (
+        r"^[\r\n]*(?:(?:[A-Za-z0-9+/][\r\n]*){4})*"
+        r"(?:(?:[A-Za-z0-9+/][\r\n]*){2}(?:=[\r\n]*=[\r\n]*|[A-Za-z0-9+/][\r\n]*=[\r\n]*))?$"
+    ): (
+        "not base64",
+        "`data` values are base64-encoded; put plain text under `stringData` instead",
+    ),
+}
 
 
 def _describe(
@@ -219,7 +254,13 @@ def _describe(
     expected = error.validator_value
     if keyword == "enum" and isinstance(expected, list):
         allowed = ", ".join(str(v) for v in expected)
-        return f"{where} is {redact.show(value)}: allowed values are {allowed}", None
+        close = (
+            difflib.get_close_matches(value, [str(v) for v in expected], n=1, cutoff=0.6)
+            if isinstance(value, str) and not redact.secret
+            else []
+        )
+        hint = f"did you mean `{close[0]}`?" if close else None
+        return f"{where} is {redact.show(value)}: allowed values are {allowed}", hint
     if keyword == "const":
         return f"{where} must be {expected!r}, not {redact.show(value)}", None
     if keyword == "type":
@@ -233,6 +274,9 @@ def _describe(
         fields = ", ".join(f"`{dotted((*path, m))}`" for m in missing)
         return f"missing required field {fields}", None
     if keyword == "pattern":
+        meaning = _PATTERN_MEANINGS.get(str(expected))
+        if meaning is not None:
+            return f"{where} is {redact.show(value)}: {meaning[0]}", meaning[1]
         return f"{where} is {redact.show(value)}, which does not match `{expected}`", None
     if keyword in ("maxLength", "minLength"):
         size = len(value) if isinstance(value, str) else 0

@@ -64,7 +64,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
     for issue in ctx.schema_issues or ():
         if issue.unknown or _skipped(issue, doc, ctx):
             continue
-        yield Problem(issue.message, issue.path, hint=_hint(doc, issue))
+        yield Problem(issue.message, issue.path, key=issue.key, hint=_hint(doc, issue))
     yield from _version_gated(doc, ctx)
 
 
