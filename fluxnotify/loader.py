@@ -277,7 +277,20 @@ def is_relevant(text: str, path: Path) -> bool:
 
 
 def is_helm_template(text: str, path: Path) -> bool:
+    """Cheap test: might this file be a Helm template (``{{ ... }}`` markup)?"""
     return "{{" in text and (_HELM_TEMPLATE.search(text) is not None or "templates" in path.parts)
+
+
+def _template_not_yaml(source: SourceFile, path: Path) -> bool:
+    """A Helm template is not a manifest until rendered; YAML that merely holds ``{{ }}``
+    strings (HelmRelease values, ExternalSecret templates) is, and is checked."""
+    if "templates" in path.parts or source.syntax is not None:
+        return True
+    return any(
+        isinstance(value, str) and "{{" in value
+        for doc in source.documents
+        for value in (doc.api_version, doc.kind, doc.name, doc.namespace)
+    )
 
 
 def load(path: Path, display: str, *, full: bool, data: bytes | None = None) -> SourceFile:
@@ -288,11 +301,6 @@ def load(path: Path, display: str, *, full: bool, data: bytes | None = None) -> 
             data = path.read_bytes()
         except OSError as exc:
             raise InputError(f"cannot read {display}: {exc.strerror or exc}") from None
-    if len(data) > MAX_FILE_BYTES:
-        source.syntax = SyntaxProblem(
-            1, 1, f"file too large to check ({len(data) / 1e6:.1f} MB; the limit is 16 MB)"
-        )
-        return source
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -305,11 +313,20 @@ def load(path: Path, display: str, *, full: bool, data: bytes | None = None) -> 
     source.text = text
     if not full and not is_relevant(text, path):
         return source
-    if is_helm_template(text, path):
-        source.note = "Helm template: skipped, it is not YAML until rendered"
+    if len(data) > MAX_FILE_BYTES:
+        source.syntax = SyntaxProblem(
+            1, 1, f"file too large to check ({len(data) / 1e6:.1f} MB; the limit is 16 MB)"
+        )
         return source
     source.parsed = True
     _parse(source, text)
+    if is_helm_template(text, path) and _template_not_yaml(source, path):
+        source.note = "Helm template: skipped, it is not YAML until rendered"
+        source.parsed = False
+        source.syntax = None
+        source.documents.clear()
+        source.duplicate_keys = []
+        source.document_count = 0
     return source
 
 
