@@ -175,6 +175,7 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
             flux_version=version,
             address_override=address,
             override_label=address_label,
+            secret_optional=bool(address or inputs.token or inputs.env_token),
         )
         trail.extend(config.trail)
         warnings.extend(config.warnings)
@@ -241,7 +242,7 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
         raise (ConfigError if config else UsageError)(str(exc)) from None
 
     parts = urlsplit(dest.address)
-    if ptype == "slack" and not request.api_mode and parts.path.endswith("chat.postMessage"):
+    if ptype == "slack" and not request.api_mode and "chat.postMessage" in parts.path:
         warnings.append(
             f"the address is not exactly {SLACK_API_URL}: Flux treats Slack's "
             "`ok: false` answers to it as success"

@@ -10,9 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from fluxnotify.send.payloads import SLACK_API_URL
-
 _SHOWN_SEGMENT = 12
+
+
+def _public(url: str) -> bool:
+    """Slack Web API URLs hold no secret (the token travels in a header): show them whole.
+
+    Users then see whether the address matches the controller's exact-URL rule.
+    """
+    parts = urlsplit(url)
+    return (
+        parts.scheme == "https"
+        and parts.netloc == "slack.com"
+        and parts.path.startswith("/api/")
+        and not parts.query
+    )
 
 
 def host_of(url: str) -> str:
@@ -25,12 +37,8 @@ def host_of(url: str) -> str:
 
 
 def redact_url(url: str) -> str:
-    """Scheme, host and the first path segment (cut to 12 characters); never the rest.
-
-    The Slack Web API URL is public (the token travels in a header) and is shown whole, so
-    users can see that it matches the controller's exact-URL rule.
-    """
-    if url == SLACK_API_URL:
+    """Scheme, host and the first path segment (cut to 12 characters); never the rest."""
+    if _public(url):
         return url
     parts = urlsplit(url)
     segments = [s for s in parts.path.split("/") if s]
@@ -57,7 +65,7 @@ class Scrubber:
         found += segments[1:] if len(segments) > 1 else segments
         if len(segments) > 1:
             found.append("/".join(segments[1:]))
-        if url == SLACK_API_URL:
+        if _public(url):
             found = []
         return cls([*found, *others])
 

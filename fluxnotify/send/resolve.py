@@ -201,12 +201,14 @@ def resolve_provider(
     flux_version: str,
     address_override: str | None = None,
     override_label: str = "--address",
+    secret_optional: bool = False,
     decrypt: Decrypt = sops_decrypt,
 ) -> ProviderConfig:
     """Read Provider ``name`` and its Secrets as the controller would for ``flux_version``.
 
-    With ``address_override`` (``--address``), a Secret that cannot be read here (SOPS
-    without sops, not in the repository) is reported as a warning instead of an error.
+    With ``secret_optional`` (the user gave the address or the token another way), a
+    Secret that cannot be read here (SOPS without sops, not in the repository) is a
+    warning instead of an error.
     """
     objects = list(objects)
     found = find(objects, "Provider", name, namespace, NOTIFICATION_GROUP)
@@ -237,9 +239,9 @@ def resolve_provider(
     try:
         data = secret("secretRef", "Provider")
     except ConfigError as exc:
-        if address_override is None:
+        if not secret_optional:
             raise
-        warnings.append(f"{exc.message}; using the address from {override_label}")
+        warnings.append(f"{exc.message}; going on with the address and token given here")
         data = {}
 
     address = data["address"].strip() if data.get("address") else str(spec.get("address") or "")

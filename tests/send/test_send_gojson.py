@@ -33,7 +33,13 @@ def test_go_maps_sort_keys_by_bytes() -> None:
 
 
 @settings(max_examples=60)
-@given(st.recursive(st.text(), lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner)))
+@given(
+    st.recursive(
+        st.text(),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+        max_leaves=8,
+    )
+)
 def test_round_trips_and_never_emits_raw_html_characters(value: object) -> None:
     body = dumps(value)
     assert not {b"<", b">", b"&"} & {bytes([c]) for c in body}

@@ -1,0 +1,250 @@
+"""``test-send --provider`` on a project folder, in-process and through the console script."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from send_support import SECRET_PATH, SECRETS, TOKEN, Cli
+
+ROOT = Path(__file__).resolve().parents[2]
+FLUXNOTIFY = Path(sys.executable).with_name("fluxnotify")
+
+PROVIDER = """\
+apiVersion: notification.toolkit.fluxcd.io/v1beta3
+kind: Provider
+metadata:
+  name: slack
+  namespace: flux-system
+spec:
+  type: slack
+  channel: flux-alerts
+  secretRef:
+    name: slack-url
+---
+apiVersion: notification.toolkit.fluxcd.io/v1beta3
+kind: Alert
+metadata:
+  name: on-call
+  namespace: flux-system
+spec:
+  providerRef:
+    name: slack
+  eventSeverity: info
+  eventSources:
+    - kind: Kustomization
+      name: "*"
+  eventMetadata:
+    cluster: prod-eu
+"""
+
+PLAIN_SECRET = """\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: slack-url
+  namespace: flux-system
+stringData:
+  address: {address}
+  token: {token}
+"""
+
+SOPS_SECRET = """\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: slack-url
+  namespace: flux-system
+stringData:
+  address: ENC[AES256_GCM,data:bm90IHJlYWw=,iv:aXY=,tag:dGFn,type:str]
+sops:
+  version: 3.10.2
+"""
+
+
+def project(tmp_path: Path, secret: str) -> Path:
+    (tmp_path / "notifications.yaml").write_text(PROVIDER)
+    (tmp_path / "secret.yaml").write_text(secret)
+    return tmp_path
+
+
+def run_script(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The installed console script, as users run it."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("FLUXNOTIFY_")}
+    result = subprocess.run(
+        [str(FLUXNOTIFY), "test-send", *args],
+        capture_output=True,
+        text=True,
+        env={**base, "NO_PROXY": "127.0.0.1,localhost", **(env or {})},
+        timeout=60,
+        check=False,
+    )
+    for secret in SECRETS:
+        assert secret not in result.stdout
+        assert secret not in result.stderr
+    return result
+
+
+@pytest.fixture
+def plain_project(tmp_path: Path, httpserver: HTTPServer) -> Path:
+    address = httpserver.url_for(SECRET_PATH)
+    return project(tmp_path, PLAIN_SECRET.format(address=address, token=TOKEN))
+
+
+def test_provider_end_to_end(cli: Cli, httpserver: HTTPServer, plain_project: Path) -> None:
+    httpserver.expect_request(SECRET_PATH).respond_with_data("ok")
+    result = cli("--provider", "slack", "--root", str(plain_project), "--verbose")
+    assert result.code == 0, result.err
+    assert "Provider flux-system/slack from" in result.err
+    assert received_payload(httpserver)["channel"] == "flux-alerts"
+    assert httpserver.log[0][0].headers["Authorization"] == f"Bearer {TOKEN}"
+
+
+def test_alert_brings_its_provider_and_metadata(
+    cli: Cli, httpserver: HTTPServer, plain_project: Path
+) -> None:
+    httpserver.expect_request(SECRET_PATH).respond_with_data("ok")
+    result = cli("--alert", "on-call", "-n", "flux-system", "--root", str(plain_project))
+    assert result.code == 0, result.err
+    fields = received_payload(httpserver)["attachments"][0]["fields"]
+    assert fields == [{"title": "cluster", "value": "prod-eu", "short": False}]
+
+
+def received_payload(server: HTTPServer) -> dict[str, object]:
+    assert len(server.log) == 1
+    payload: dict[str, object] = server.log[0][0].get_json()
+    return payload
+
+
+def test_provider_end_to_end_through_the_console_script(
+    httpserver: HTTPServer, plain_project: Path
+) -> None:
+    httpserver.expect_request(SECRET_PATH).respond_with_data("ok")
+    result = run_script("--provider", "slack", "--root", str(plain_project), "--verbose")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("delivered: slack message to http://localhost:")
+    assert len(httpserver.log) == 1
+
+
+def test_console_script_explains_a_failure(httpserver: HTTPServer) -> None:
+    httpserver.expect_request(SECRET_PATH).respond_with_data("no_service", status=404)
+    result = run_script(
+        "--format", "json", env={"FLUXNOTIFY_ADDRESS": httpserver.url_for(SECRET_PATH)}
+    )
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["error"] == "no_service"
+    assert len(httpserver.log) == 1
+
+
+def test_sops_secret_without_sops_says_how_to_pass_the_address(
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "repo").mkdir()
+    root = project(tmp_path / "repo", SOPS_SECRET)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    result = cli("--provider", "slack", "--root", str(root))
+    assert result.code == 2
+    lines = result.err.splitlines()
+    assert lines[0] == (
+        f"fluxnotify: error: {root / 'secret.yaml'} is encrypted with SOPS and `sops` is not on "
+        "the PATH"
+    )
+    assert lines[1].startswith("  hint: pass the address with --address URL or FLUXNOTIFY_ADDRESS")
+    assert result.out == ""
+
+
+def test_sops_secret_through_the_console_script(tmp_path: Path, httpserver: HTTPServer) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    project(root, SOPS_SECRET)
+    empty = {"PATH": str(tmp_path / "empty")}
+    refused = run_script("--provider", "slack", "--root", str(root), env=empty)
+    assert refused.returncode == 2
+    assert "is encrypted with SOPS and `sops` is not on the PATH" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    # With the address given another way, the Provider's channel and type still apply.
+    httpserver.expect_request(SECRET_PATH).respond_with_data("ok")
+    sent = run_script(
+        "--provider",
+        "slack",
+        "--root",
+        str(root),
+        env={**empty, "FLUXNOTIFY_ADDRESS": httpserver.url_for(SECRET_PATH)},
+    )
+    assert sent.returncode == 0, sent.stderr
+    assert "warning:" in sent.stderr
+    assert received_payload(httpserver)["channel"] == "flux-alerts"
+
+
+def test_repository_examples_dry_run(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bot-token example: address in spec, token in a SOPS Secret, token from the env."""
+    monkeypatch.setenv("PATH", "")
+    monkeypatch.setenv("FLUXNOTIFY_TOKEN", TOKEN)
+    result = cli("--alert", "slack-bot", "--root", str(ROOT / "examples"), "--dry-run")
+    assert result.code == 0, result.err
+    head, body = result.out.split("\n\n", 1)
+    assert head.splitlines() == [
+        "POST https://slack.com/api/chat.postMessage",
+        "Content-Type: application/json",
+        "Authorization: Bearer <redacted>",
+    ]
+    payload = json.loads(body)
+    assert payload["channel"] == "flux"
+    assert payload["attachments"][0]["fields"] == [
+        {"title": "cluster", "value": "example", "short": False}
+    ]
+    assert "is encrypted with SOPS" in result.err  # a warning, since the token came from env
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "no destination: give --address URL, set FLUXNOTIFY_ADDRESS"),
+        (("--address", "x", "--severity", "warning"), "--severity must be info or error"),
+        (("--address", "x", "--format", "xml"), "--format must be text or json"),
+        (("--address", "x", "--type", "telegram"), "--type 'telegram' is not one of: slack"),
+        (("--address", "x", "--kind", "Deployment"), "--kind 'Deployment' is not one of"),
+        (("--address", "x", "--metadata", "novalue"), "--metadata 'novalue' is not KEY=VALUE"),
+        (("--address", "x", "--timeout", "1h"), "--timeout: invalid duration '1h'"),
+        (("--address", "x", "--flux-version", "banana"), "--flux-version 'banana' is not"),
+        (("--address", "hooks.slack.com/x"), "invalid slack address: it must be an absolute"),
+        (("--address", "http://x/y", "--token-env", "NOPE_NOT_SET"), "--token-env NOPE_NOT_SET"),
+        (("--provider", "nope", "--root", "/nonexistent"), "--root /nonexistent: not a folder"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_2(
+    cli: Cli, args: tuple[str, ...], message: str
+) -> None:
+    result = cli(*args)
+    assert result.code == 2
+    assert result.err.startswith(f"fluxnotify: error: {message}")
+    assert "Traceback" not in result.err
+    assert result.out == ""
+
+
+def test_dry_run_json_sends_nothing(cli: Cli, httpserver: HTTPServer) -> None:
+    result = cli(
+        "--address",
+        httpserver.url_for(SECRET_PATH),
+        "--dry-run",
+        "--format",
+        "json",
+        "--flux-version",
+        "2.8",
+        "--severity",
+        "error",
+        "-m",
+        "revision=main@sha1:4f2c9e1d",
+    )
+    assert result.code == 0
+    doc = json.loads(result.out)
+    assert doc["url"] == f"http://localhost:{httpserver.port}/services/…"
+    assert "fallback" not in doc["payload"]["attachments"][0]
+    assert doc["payload"]["attachments"][0]["color"] == "danger"
+    assert doc["payload"]["attachments"][0]["fields"][0]["title"] == "revision"
+    assert httpserver.log == []

@@ -1,0 +1,40 @@
+"""What may be printed of a webhook URL (reference 8: host and a few characters at most)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fluxnotify.send.redact import Scrubber, host_of, redact_url
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://hooks.slack.com/services/T0/B0/abc", "https://hooks.slack.com/services/…"),
+        ("https://discord.com/api/webhooks/1/tok", "https://discord.com/api/…"),
+        ("https://x.example/averyveryverylongsegment/s", "https://x.example/averyveryver/…"),
+        ("https://x.example/onlysecret", "https://x.example/…"),
+        ("https://x.example/?key=k&token=t", "https://x.example/…"),
+        ("https://user:pw@x.example:8443/a/b", "https://x.example:8443/a/…"),
+        ("http://[::1]:8080/a/b", "http://[::1]:8080/a/…"),
+        ("https://x.example", "https://x.example"),
+        ("https://slack.com/api/chat.postMessage", "https://slack.com/api/chat.postMessage"),
+        ("https://slack.com/api/chat.postMessage/", "https://slack.com/api/chat.postMessage/"),
+    ],
+)
+def test_redact_url(url: str, shown: str) -> None:
+    assert redact_url(url) == shown
+
+
+def test_host_of_drops_credentials() -> None:
+    assert host_of("https://u:p@hooks.example:444/x") == "hooks.example:444"
+
+
+def test_scrubber_removes_every_secret_piece() -> None:
+    url = "https://hooks.slack.com/services/T0AAAA/B0BBBB/cccccccc?x=qqqqqq"
+    scrub = Scrubber.for_url(url, "xoxb-token", "")
+    text = f"POST {url} to hooks.slack.com; /services/T0AAAA/B0BBBB/cccccccc; xoxb-token; x=qqqqqq"
+    cleaned = scrub(text)
+    for secret in ("T0AAAA", "B0BBBB", "cccccccc", "xoxb-token", "qqqqqq"):
+        assert secret not in cleaned
+    assert "hooks.slack.com" in cleaned
