@@ -39,10 +39,11 @@ def _root(
 
 
 def _register() -> None:
-    from fluxnotify.commands import rules, validate
+    from fluxnotify.commands import rules, send, validate
 
     app.command("validate")(validate.validate)
     app.command("rules")(rules.rules)
+    app.command("test-send")(send.send)
 
 
 _register()
