@@ -58,7 +58,12 @@ def _read_yaml(path: Path) -> Any:
 
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path.name}:{mark.line + 1}:{mark.column + 1}" if mark else path.name
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{where}: not valid YAML: {problem}") from None
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {path.name}: {exc}") from None
 
 
@@ -76,6 +81,16 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _from_data(data: Any, source: str, known_rules: set[str]) -> Config:
     from jsonschema import Draft202012Validator
 
+    if isinstance(data, dict):
+        if isinstance(data.get("flux-version"), int | float):
+            raise ConfigError(
+                f"{source}: flux-version: {data['flux-version']!r} is a number",
+                'quote it, e.g. flux-version: "2.8" (unquoted, 2.10 would read as 2.1)',
+            )
+        rules = data.get("rules")
+        if isinstance(rules, dict):
+            # YAML 1.1 reads an unquoted `off` as false: it means the rule is off.
+            data = {**data, "rules": {k: "off" if v is False else v for k, v in rules.items()}}
     errors = sorted(Draft202012Validator(SCHEMA).iter_errors(data), key=lambda e: list(e.path))
     if errors:
         error = errors[0]
