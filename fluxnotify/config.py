@@ -87,10 +87,10 @@ def _from_data(data: Any, source: str, known_rules: set[str]) -> Config:
                 f"{source}: flux-version: {data['flux-version']!r} is a number",
                 'quote it, e.g. flux-version: "2.8" (unquoted, 2.10 would read as 2.1)',
             )
-        rules = data.get("rules")
-        if isinstance(rules, dict):
+        levels = data.get("rules")
+        if isinstance(levels, dict):
             # YAML 1.1 reads an unquoted `off` as false: it means the rule is off.
-            data = {**data, "rules": {k: "off" if v is False else v for k, v in rules.items()}}
+            data = {**data, "rules": {k: "off" if v is False else v for k, v in levels.items()}}
     errors = sorted(Draft202012Validator(SCHEMA).iter_errors(data), key=lambda e: list(e.path))
     if errors:
         error = errors[0]
