@@ -6,17 +6,18 @@ Nothing here prints or exits; ``commands/validate.py`` renders the Report and
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from fluxnotify import schemas
+from fluxnotify import directives, schemas
 from fluxnotify.config import Config
 from fluxnotify.loader import DEFAULT_EXCLUDES, Document, SourceFile, discover
 from fluxnotify.model import Finding, Problem, Severity
 from fluxnotify.project import Project, find_root
-from fluxnotify.rules import FILE_RULES, RULES
+from fluxnotify.rules import ENGINE_RULES, FILE_RULES, RULES, enabled_by_default
 from fluxnotify.rules.base import Context
 
 
@@ -52,9 +53,15 @@ class Report:
         return self.count(Severity.WARNING)
 
 
-def rule_levels(config: Config, disable: Sequence[str]) -> dict[str, Severity | None]:
-    """Each rule's configured level; None means off. Defaults come from the rule."""
-    levels: dict[str, Severity | None] = {rule_id: rule.SEVERITY for rule_id, rule in RULES.items()}
+def rule_levels(
+    config: Config, disable: Sequence[str], auto_enable: Sequence[str] = ()
+) -> dict[str, Severity | None]:
+    """Each rule's level; None means off. Defaults come from the rule, then the
+    project (``auto_enable``), then the configuration file, then ``--disable``."""
+    levels: dict[str, Severity | None] = {
+        rule_id: rule.SEVERITY if enabled_by_default(rule_id) or rule_id in auto_enable else None
+        for rule_id, rule in RULES.items()
+    }
     levels.update(config.rules)
     for rule_id in disable:
         levels[rule_id] = None
@@ -67,7 +74,8 @@ def validate(options: Options) -> Report:
     excludes = (*DEFAULT_EXCLUDES, *options.config.exclude, *options.exclude)
     targets = discover(options.paths, excludes)
     project = Project.load(root, targets, excludes)
-    levels = rule_levels(options.config, options.disable)
+    auto = ("cross-namespace-source",) if project.blocks_cross_namespace_refs else ()
+    levels = rule_levels(options.config, options.disable, auto)
     forced = options.flux_version or options.config.flux_version
     forced_reason = (
         "from --flux-version" if options.flux_version else f"from {options.config.source}"
@@ -81,18 +89,18 @@ def validate(options: Options) -> Report:
         if source.note:
             notes.append((source.display, source.note))
         documents += source.document_count
-        findings.extend(_file_findings(source, levels))
-        if not source.documents:
-            continue
-        if forced:
-            version, reason = forced, forced_reason
-        else:
-            version, reason = project.flux_version_for(source.path)
-        versions.setdefault(version, reason)
-        for doc in source.documents:
-            objects += 1
-            ctx = _context(doc, version, project, levels)
-            findings.extend(_doc_findings(doc, ctx, levels))
+        found = list(_file_findings(source, levels))
+        if source.documents:
+            if forced:
+                version, reason = forced, forced_reason
+            else:
+                version, reason = project.flux_version_for(source.path)
+            versions.setdefault(version, reason)
+            for doc in source.documents:
+                objects += 1
+                ctx = _context(doc, version, project, levels)
+                found.extend(_doc_findings(doc, ctx, levels))
+        findings.extend(_suppress(source, found, levels))
     findings.sort()
     return Report(findings, len(project.targets), documents, objects, versions, notes)
 
@@ -107,10 +115,37 @@ def _context(
             data, doc.api_version, doc.kind, secret_values=doc.kind == "Secret" or doc.sops
         )
         issues = tuple(found) if found is not None else None
-    partial = doc.kind in project.patched_kinds or (
-        doc.file.display != "-" and doc.file.path.resolve() in project.patch_files
+    patch_file = doc.file.display != "-" and os.path.abspath(doc.file.path) in project.patch_files
+    partial = patch_file or doc.kind in project.patched_kinds
+    index = project.index
+    return Context(
+        version,
+        project.uses_flux_operator,
+        partial,
+        issues,
+        frozenset(index.placements(doc)),
+        index,
+        project.blocks_cross_namespace_refs,
+        patch_file,
     )
-    return Context(version, project.uses_flux_operator, partial, issues)
+
+
+def _suppress(
+    source: SourceFile, found: list[Finding], levels: Mapping[str, Severity | None]
+) -> list[Finding]:
+    """Apply the file's suppression comments; report the ones that silence nothing."""
+    if not source.text:
+        return found
+    enabled = [rule_id for rule_id, level in levels.items() if level is not None]
+    kept, unused = directives.apply(source.text, found, list(RULES), enabled)
+    rule = RULES["unused-suppression"]
+    for item in unused:
+        finding = _finding(
+            rule, Problem(item.message, position=(item.line, item.column)), source, None, levels
+        )
+        if finding is not None:
+            kept.append(finding)
+    return kept
 
 
 def _file_findings(source: SourceFile, levels: Mapping[str, Severity | None]) -> Iterator[Finding]:
@@ -126,7 +161,7 @@ def _doc_findings(
     doc: Document, ctx: Context, levels: Mapping[str, Severity | None]
 ) -> Iterator[Finding]:
     for rule_id, rule in RULES.items():
-        if rule_id in FILE_RULES or levels.get(rule_id) is None:
+        if rule_id in FILE_RULES or rule_id in ENGINE_RULES or levels.get(rule_id) is None:
             continue
         for problem in rule.check(doc, ctx):
             finding = _finding(rule, problem, doc.file, doc, levels)

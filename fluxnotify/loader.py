@@ -386,28 +386,39 @@ class Target:
     explicit: bool
 
 
-def _excluded(rel_parts: Sequence[str], patterns: Sequence[str]) -> bool:
-    rel = "/".join(rel_parts)
-    for pattern in patterns:
-        pattern = pattern.rstrip("/")
-        if "/" in pattern:
-            if fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(rel, pattern + "/*"):
-                return True
-        elif any(fnmatch.fnmatchcase(part, pattern) for part in rel_parts):
+class Excludes:
+    """Exclude patterns: plain names match any path component; globs match a component or,
+    with a ``/``, the path relative to the walked folder."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        cleaned = [p.rstrip("/") for p in patterns if p.strip("/")]
+        self.names = {p for p in cleaned if not any(c in p for c in "*?[/")}
+        self.globs = [p for p in cleaned if "/" not in p and p not in self.names]
+        self.paths = [p for p in cleaned if "/" in p]
+
+    def match(self, rel_parts: Sequence[str], name: str) -> bool:
+        if name in self.names or any(fnmatch.fnmatchcase(name, g) for g in self.globs):
             return True
-    return False
+        if self.paths:
+            rel = "/".join([*rel_parts, name])
+            return any(
+                fnmatch.fnmatchcase(rel, p) or fnmatch.fnmatchcase(rel, p + "/*")
+                for p in self.paths
+            )
+        return False
 
 
 def walk(directory: Path, excludes: Sequence[str], display_prefix: str) -> Iterator[Target]:
     """YAML files under ``directory``, sorted, skipping excluded names and globs."""
+    rules = Excludes(excludes)
     for current, dirs, files in os.walk(directory):
         rel_dir = os.path.relpath(current, directory)
         rel_parts = [] if rel_dir == "." else rel_dir.split(os.sep)
-        dirs[:] = sorted(d for d in dirs if not _excluded([*rel_parts, d], excludes))
+        dirs[:] = sorted(d for d in dirs if not rules.match(rel_parts, d))
         for name in sorted(files):
             if not name.endswith((".yaml", ".yml")) and name != "Kustomization":
                 continue
-            if _excluded([*rel_parts, name], excludes):
+            if rules.match(rel_parts, name):
                 continue
             rel = "/".join([*rel_parts, name])
             yield Target(Path(current, name), display_prefix + rel, explicit=False)

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from fluxnotify import fluxversion
 from fluxnotify.errors import InputError
+from fluxnotify.graph import build_graph
+from fluxnotify.index import Index
 from fluxnotify.loader import (
     KUSTOMIZATION_FILES,
     Document,
+    Excludes,
     SourceFile,
     Target,
     load,
@@ -33,20 +37,25 @@ _GOTK_VERSION = re.compile(
 )
 
 
+_NO_CROSS_NS = re.compile(r"--no-cross-namespace-refs(?:=true)?\b(?!=false)")
+
+
 def find_root(start: Path) -> Path:
-    """The git top-level above ``start``, else the current directory."""
+    """The git top-level above ``start``; else the current directory if it holds
+    ``start``; else ``start`` itself (a folder) or its folder."""
     here = (start if start.is_dir() else start.parent).resolve()
     for candidate in (here, *here.parents):
         if (candidate / ".git").exists():
             return candidate
-    return Path.cwd().resolve()
+    cwd = Path.cwd().resolve()
+    return cwd if cwd == here or cwd in here.parents else here
 
 
 @dataclass(frozen=True)
 class VersionSource:
     """A place in the repository that says which Flux release runs there."""
 
-    scope: Path
+    scope: str
     version: str
     origin: str
 
@@ -54,13 +63,17 @@ class VersionSource:
 @dataclass
 class Project:
     root: Path
-    files: dict[Path, SourceFile] = field(default_factory=dict)
+    #: every file under the root and every target, by absolute path
+    files: dict[str, SourceFile] = field(default_factory=dict)
     targets: list[SourceFile] = field(default_factory=list)
     version_sources: list[VersionSource] = field(default_factory=list)
-    patch_files: set[Path] = field(default_factory=set)
+    patch_files: set[str] = field(default_factory=set)
     #: kinds that some kustomize or Flux patch with a target completes at build time
     patched_kinds: set[str] = field(default_factory=set)
     uses_flux_operator: bool = False
+    #: the repository patches --no-cross-namespace-refs=true into the controllers
+    blocks_cross_namespace_refs: bool = False
+    _index: Index | None = None
 
     @classmethod
     def load(cls, root: Path, targets: Sequence[Target], excludes: Sequence[str]) -> Project:
@@ -69,74 +82,86 @@ class Project:
             source = load_target(target)
             project.targets.append(source)
             if target.display != "-":
-                project.files[target.path.resolve()] = source
+                project.files[os.path.abspath(target.path)] = source
         if root.is_dir():
-            for other in walk(root, excludes, ""):
-                key = other.path.resolve()
+            for other in _project_files(root, excludes):
+                key = os.path.abspath(other.path)
                 if key in project.files:
                     continue
                 try:
                     project.files[key] = load(other.path, str(other.path), full=False)
                 except InputError:
                     continue  # unreadable files outside the targets do not stop a run
-        project._index(
-            list(project.files.items())
-            + [(Path("-"), s) for s in project.targets if s.display == "-"]
-        )
+        for source in project.targets:
+            if source.display == "-":
+                project.files[os.path.abspath("-")] = source
+        project._scan()
         return project
 
     def documents(self) -> Iterable[Document]:
         for source in self.files.values():
             yield from source.documents
 
-    def _index(self, files: Iterable[tuple[Path, SourceFile]]) -> None:
-        for path, source in files:
-            if path.name == "gotk-components.yaml" and source.text:
+    @property
+    def index(self) -> Index:
+        """Where every object is applied, and what provides each Secret (built on first use)."""
+        if self._index is None:
+            graph = build_graph(os.path.abspath(self.root), self.files)
+            self._index = Index(self.documents(), graph)
+        return self._index
+
+    def _scan(self) -> None:
+        for path, source in self.files.items():
+            name = os.path.basename(path)
+            if source.text and _NO_CROSS_NS.search(source.text):
+                self.blocks_cross_namespace_refs = True
+            if name == "gotk-components.yaml" and source.text:
                 match = _GOTK_VERSION.search(source.text)
                 if match:
-                    self._add_version(path, match.group(1) or match.group(2), source)
+                    self._add_version(path, match.group(1) or match.group(2))
             for doc in source.documents:
                 if doc.kind == "FluxInstance" or _installs_flux_operator(doc):
                     self.uses_flux_operator = True
+                if doc.kind == "FluxInstance":
                     distribution = doc.spec.get("distribution")
                     version = (
                         distribution.get("version") if isinstance(distribution, dict) else None
                     )
                     if isinstance(version, str):
                         self.version_sources.append(
-                            VersionSource(self.root, version, f"FluxInstance in {self._rel(path)}")
+                            VersionSource(
+                                os.path.abspath(self.root),
+                                version,
+                                f"FluxInstance in {self._rel(path)}",
+                            )
                         )
-                if path.name in KUSTOMIZATION_FILES:
-                    self.patch_files.update(_patch_paths(path.parent, doc.data))
+                if name in KUSTOMIZATION_FILES:
+                    self.patch_files.update(_patch_paths(os.path.dirname(path), doc.data))
                     self.patched_kinds.update(_patched_kinds(doc.data.get("patches")))
                 elif doc.kind == "Kustomization":
                     self.patched_kinds.update(_patched_kinds(doc.spec.get("patches")))
 
-    def _add_version(self, path: Path, version: str, source: SourceFile) -> None:
-        scope = path.parent.parent if path.parent.name == "flux-system" else path.parent
-        self.version_sources.append(VersionSource(scope, version, f"{self._rel(path)}"))
+    def _add_version(self, path: str, version: str) -> None:
+        folder = os.path.dirname(path)
+        scope = os.path.dirname(folder) if os.path.basename(folder) == "flux-system" else folder
+        self.version_sources.append(VersionSource(scope, version, self._rel(path)))
 
-    def _rel(self, path: Path) -> str:
-        try:
-            return str(PurePosixPath(path.relative_to(self.root)))
-        except ValueError:
-            return str(path)
+    def _rel(self, path: str) -> str:
+        return os.path.relpath(path, self.root).replace(os.sep, "/")
 
     def flux_version_for(self, path: Path) -> tuple[str, str]:
         """The target Flux version for a file, and why."""
-        parsed = [
-            (source, fluxversion.parse_flux_version(source.version))
+        known = [
+            (source, v)
             for source in self.version_sources
+            if (v := fluxversion.parse_flux_version(source.version)) is not None
         ]
-        known = [(source, v) for source, v in parsed if v is not None]
         if not known:
             return fluxversion.NEWEST, "the newest; no gotk-components.yaml or FluxInstance found"
-        resolved = path.resolve()
-        covering = [
-            (source, v) for source, v in known if _is_within(resolved, source.scope.resolve())
-        ]
+        absolute = os.path.abspath(path)
+        covering = [(source, v) for source, v in known if _is_within(absolute, source.scope)]
         if covering:
-            source, v = max(covering, key=lambda item: len(item[0].scope.parts))
+            source, v = max(covering, key=lambda item: len(item[0].scope))
             return fluxversion.clamp(*v), f"from {source.origin}"
         versions = {fluxversion.clamp(*v) for _, v in known}
         oldest = min(versions, key=fluxversion.minor_of)
@@ -145,8 +170,46 @@ class Project:
         return oldest, "the oldest of the versions this repository names"
 
 
-def _is_within(path: Path, scope: Path) -> bool:
-    return path == scope or scope in path.parents
+def _project_files(root: Path, excludes: Sequence[str]) -> Iterable[Target]:
+    """The YAML files of the project: what git tracks or would track (ignored files are not
+    part of the project), else every file under the root."""
+    if (root / ".git").exists():
+        try:
+            listed = subprocess.run(
+                [
+                    "git",
+                    "ls-files",
+                    "-z",
+                    "--cached",
+                    "--others",
+                    "--exclude-standard",
+                    "--",
+                    "*.yaml",
+                    "*.yml",
+                    "**/Kustomization",
+                ],
+                cwd=root,
+                capture_output=True,
+                check=True,
+                timeout=60,
+            ).stdout.decode("utf-8", "surrogateescape")
+        except (OSError, subprocess.SubprocessError):
+            listed = None
+        if listed is not None:
+            rules = Excludes(excludes)
+            for rel in sorted(set(filter(None, listed.split("\0")))):
+                parts = rel.split("/")
+                if any(rules.match(parts[:i], parts[i]) for i in range(len(parts))):
+                    continue
+                path = root / rel
+                if path.is_file():
+                    yield Target(path, str(path), explicit=False)
+            return
+    yield from walk(root, excludes, "")
+
+
+def _is_within(path: str, scope: str) -> bool:
+    return path == scope or path.startswith(scope.rstrip(os.sep) + os.sep)
 
 
 _PATCH_KIND = re.compile(r"^kind:\s*[\"']?(\w+)", re.MULTILINE)
@@ -181,9 +244,9 @@ def _patched_kinds(patches: Any) -> set[str]:
     return kinds
 
 
-def _patch_paths(base: Path, data: dict[str, Any]) -> set[Path]:
+def _patch_paths(base: str, data: dict[str, Any]) -> set[str]:
     """Files a kustomization applies as patches: partial objects, not resources."""
-    found: set[Path] = set()
+    found: set[str] = set()
     entries: list[Any] = []
     for key in ("patches", "patchesJson6902"):
         value = data.get(key)
@@ -194,5 +257,5 @@ def _patch_paths(base: Path, data: dict[str, Any]) -> set[Path]:
         entries.extend(strategic)
     for entry in entries:
         if isinstance(entry, str) and "\n" not in entry:
-            found.add(Path(os.path.normpath(base / entry)).resolve())
+            found.add(os.path.normpath(os.path.join(base, entry)))
     return found

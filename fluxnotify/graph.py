@@ -1,0 +1,251 @@
+"""Where Flux applies each object: its cluster and its effective namespace(s).
+
+The namespace an object lands in is decided at build time: the ``namespace:``
+of a kustomization.yaml or Component that includes it (the outermost one
+wins), else the ``spec.targetNamespace`` of the Flux Kustomization whose
+``spec.path`` builds it, else its own ``metadata.namespace``. One file included
+from several places has several placements.
+
+Clusters: a Flux Kustomization that no other Kustomization's path covers is an
+entry point; the folder it lives in (less a trailing ``flux-system``, ``flux``
+or ``cluster``) names its cluster. Objects that no entry point reaches have an
+unknown cluster and match every cluster. The guiding rule is to report a
+broken reference only when sure, so unknowns always resolve.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from fluxnotify.loader import KUSTOMIZATION_FILES, Document, SourceFile
+
+FLUX_KUSTOMIZE_GROUP = "kustomize.toolkit.fluxcd.io"
+_CLUSTER_SUFFIXES = ("flux-system", "flux", "cluster", "clusters", "bootstrap", "config")
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One way an object is applied: to a cluster (None: unknown) and namespace (None: unknown)."""
+
+    cluster: str | None
+    namespace: str | None
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A Secret a kustomize ``secretGenerator`` makes."""
+
+    name: str
+    keys: frozenset[str] | None
+    kustomization: SourceFile
+    placement: Placement
+
+
+@dataclass
+class Graph:
+    placements: dict[int, set[Placement]] = field(default_factory=dict)
+    generated: list[Generated] = field(default_factory=list)
+    clusters: set[str] = field(default_factory=set)
+
+    def of(self, doc: Document) -> set[Placement]:
+        """Where ``doc`` is applied; never empty (unknown placements at worst)."""
+        found = self.placements.get(id(doc))
+        if found:
+            return found
+        return {Placement(None, doc.namespace)}
+
+
+def _is_flux_kustomization(doc: Document) -> bool:
+    return doc.kind == "Kustomization" and doc.group == FLUX_KUSTOMIZE_GROUP
+
+
+def _cluster_name(root: str, path: str) -> str:
+    folder = os.path.dirname(os.path.relpath(path, root))
+    parts = [p for p in folder.split(os.sep) if p and p != "."]
+    while parts and parts[-1] in _CLUSTER_SUFFIXES:
+        parts.pop()
+    return "/".join(parts) or "."
+
+
+class _Builder:
+    def __init__(self, root: str, files: dict[str, SourceFile]) -> None:
+        self.root = root
+        self.files = files
+        self.graph = Graph()
+        self.seen: set[tuple[str, str | None, str | None]] = set()
+        self.kustomizations: dict[str, tuple[str, Document]] = {}
+        self.by_dir: dict[str, list[str]] = defaultdict(list)
+        self.folders: set[str] = set()
+        for path, source in files.items():
+            folder = os.path.dirname(path)
+            self.by_dir[folder].append(path)
+            if os.path.basename(path) in KUSTOMIZATION_FILES and source.documents:
+                self.kustomizations[folder] = (path, source.documents[0])
+            while folder.startswith(root) and folder not in self.folders:
+                self.folders.add(folder)
+                folder = os.path.dirname(folder)
+        #: "a/b" -> folders of the repository that end with a/b
+        self.suffixes: dict[str, list[str]] = defaultdict(list)
+        for folder in self.folders:
+            parts = os.path.relpath(folder, root).split(os.sep)
+            for start in range(1, len(parts)):
+                self.suffixes[os.sep.join(parts[start:])].append(folder)
+
+    def flux_kustomizations(self) -> Iterator[tuple[str, Document]]:
+        for path, source in self.files.items():
+            for doc in source.documents:
+                if _is_flux_kustomization(doc):
+                    yield path, doc
+
+    def target_dir(self, doc: Document) -> str | None:
+        """The folder ``spec.path`` names, relative to the repository root, or else to the
+        one folder of the repository it is a suffix of (a source whose root is a subfolder)."""
+        path = doc.spec.get("path")
+        if not isinstance(path, str) or "${" in path:
+            return None
+        relative = os.path.normpath(path.lstrip("/"))
+        direct = os.path.join(self.root, relative) if relative != "." else self.root
+        if direct in self.folders or relative == ".":
+            return direct
+        matches = self.suffixes.get(relative, ())
+        return matches[0] if len(matches) == 1 else None
+
+    def build(self) -> Graph:
+        entries = list(self.flux_kustomizations())
+        builders: dict[str, set[str]] = defaultdict(set)
+        for path, doc in entries:
+            target = self.target_dir(doc)
+            if target is not None:
+                builders[target].add(path)
+        for path, _doc in entries:
+            if self._built_by_other(path, builders):
+                continue
+            cluster = _cluster_name(self.root, path)
+            self.graph.clusters.add(cluster)
+            self.visit_file(path, cluster, None)
+        # What no entry point reaches still has kustomize namespaces: walk from
+        # every kustomization that nothing includes, with an unknown cluster.
+        included = self.included_paths()
+        reached = {key[0] for key in self.seen}
+        for directory, (path, _doc) in sorted(self.kustomizations.items()):
+            if path in included or directory in included or directory in reached:
+                continue
+            self.visit_dir(directory, None, None)
+        return self.graph
+
+    def _built_by_other(self, path: str, builders: dict[str, set[str]]) -> bool:
+        """Whether a Flux Kustomization other than the one in ``path`` builds a folder above it."""
+        folder = os.path.dirname(path)
+        while True:
+            if builders.get(folder, set()) - {path}:
+                return True
+            parent = os.path.dirname(folder)
+            if parent == folder or not folder.startswith(self.root):
+                return False
+            folder = parent
+
+    def included_paths(self) -> set[str]:
+        out: set[str] = set()
+        for directory, (_path, doc) in self.kustomizations.items():
+            for entry in _entries(doc.data):
+                out.add(os.path.normpath(os.path.join(directory, entry)))
+        return out
+
+    def visit_flux(self, doc: Document, cluster: str | None) -> None:
+        directory = self.target_dir(doc)
+        if directory is None:
+            return
+        override = doc.spec.get("targetNamespace")
+        self.visit_dir(directory, cluster, override if isinstance(override, str) else None)
+
+    def visit_dir(self, directory: str, cluster: str | None, override: str | None) -> None:
+        key = (directory, cluster, override)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        kustomization = self.kustomizations.get(directory)
+        if kustomization is not None:
+            self.visit_kustomization(directory, kustomization[1], cluster, override)
+            return
+        # Flux generates a kustomization of every manifest below a folder without one.
+        for current, dirs, _files in os.walk(directory):
+            if current != directory and current in self.kustomizations:
+                self.visit_dir(current, cluster, override)
+                dirs[:] = []
+                continue
+            for path in self.by_dir.get(current, ()):
+                self.visit_file(path, cluster, override)
+
+    def visit_kustomization(
+        self, directory: str, doc: Document, cluster: str | None, override: str | None
+    ) -> None:
+        own = doc.data.get("namespace")
+        namespace = override or (own if isinstance(own, str) else None)
+        for entry in _entries(doc.data):
+            target = os.path.normpath(os.path.join(directory, entry))
+            if target in self.files:
+                self.visit_file(target, cluster, namespace)
+            elif os.path.isdir(target):
+                self.visit_dir(target, cluster, namespace)
+        for generator in _list(doc.data.get("secretGenerator")):
+            if isinstance(generator, dict) and isinstance(generator.get("name"), str):
+                placement = Placement(cluster, generator.get("namespace") or namespace)
+                self.graph.generated.append(
+                    Generated(
+                        generator["name"],
+                        _generator_keys(generator),
+                        self.files[self.kustomizations[directory][0]],
+                        placement,
+                    )
+                )
+
+    def visit_file(self, path: str, cluster: str | None, override: str | None) -> None:
+        key = (path, cluster, override)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        source = self.files.get(path)
+        if source is None:
+            return
+        for doc in source.documents:
+            namespace = override or doc.namespace
+            self.graph.placements.setdefault(id(doc), set()).add(Placement(cluster, namespace))
+            if _is_flux_kustomization(doc):
+                self.visit_flux(doc, cluster)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _entries(data: dict[str, Any]) -> Iterable[str]:
+    """Local resources, bases and components of a kustomization (URLs are outside the repo)."""
+    for key in ("resources", "bases", "components"):
+        for entry in _list(data.get(key)):
+            if (
+                isinstance(entry, str)
+                and "://" not in entry
+                and not entry.startswith("github.com/")
+            ):
+                yield entry
+
+
+def _generator_keys(generator: dict[str, Any]) -> frozenset[str] | None:
+    keys: set[str] = set()
+    if _list(generator.get("envs")) or generator.get("env"):
+        return None  # keys live in a file we do not read
+    for literal in _list(generator.get("literals")):
+        if isinstance(literal, str) and "=" in literal:
+            keys.add(literal.split("=", 1)[0])
+    for item in _list(generator.get("files")):
+        if isinstance(item, str):
+            keys.add(item.split("=", 1)[0] if "=" in item else os.path.basename(item))
+    return frozenset(keys)
+
+
+def build_graph(root: str, files: dict[str, SourceFile]) -> Graph:
+    return _Builder(root, files).build()

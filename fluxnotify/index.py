@@ -1,0 +1,172 @@
+"""The project's objects, by kind and name, with where Flux applies them; and what provides Secrets.
+
+Rules ask the index questions ("is there a Provider named X in namespace N of
+this cluster?"); the answers treat unknown clusters and namespaces as
+matching, so that a reference is reported broken only when it surely is.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from fluxnotify.graph import Graph, Placement
+from fluxnotify.loader import Document, SourceFile
+
+
+@dataclass(frozen=True)
+class Placed:
+    doc: Document
+    placement: Placement
+
+
+@dataclass(frozen=True)
+class SecretSource:
+    """Something that makes a Secret: a Secret, ExternalSecret, SealedSecret or secretGenerator."""
+
+    kind: str
+    name: str
+    placement: Placement
+    #: the key names, or None when they cannot be known (e.g. ExternalSecret dataFrom)
+    keys: frozenset[str] | None
+    #: decoded values of a plain (unencrypted) Secret; None otherwise
+    values: Mapping[str, str] | None
+    doc: Document | None
+    file: SourceFile
+
+
+def clusters_match(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a == b
+
+
+class Index:
+    def __init__(self, documents: Iterable[Document], graph: Graph) -> None:
+        self.graph = graph
+        self._by_kind_name: dict[tuple[str, str], list[Placed]] = defaultdict(list)
+        self._by_kind: dict[str, list[Placed]] = defaultdict(list)
+        self._secrets: dict[str, list[SecretSource]] = defaultdict(list)
+        for doc in documents:
+            for placement in graph.of(doc):
+                placed = Placed(doc, placement)
+                self._by_kind[doc.kind].append(placed)
+                if doc.name is not None:
+                    self._by_kind_name[(doc.kind, doc.name)].append(placed)
+                source = _secret_source(doc, placement)
+                if source is not None:
+                    self._secrets[source.name].append(source)
+        for generated in graph.generated:
+            self._secrets[generated.name].append(
+                SecretSource(
+                    "secretGenerator",
+                    generated.name,
+                    generated.placement,
+                    generated.keys,
+                    None,
+                    None,
+                    generated.kustomization,
+                )
+            )
+
+    def placements(self, doc: Document) -> set[Placement]:
+        return self.graph.of(doc)
+
+    def defines(self, kind: str) -> bool:
+        return bool(self._by_kind.get(kind))
+
+    def of_kind(self, kind: str) -> list[Placed]:
+        return self._by_kind.get(kind, [])
+
+    def named(self, kind: str, name: str) -> list[Placed]:
+        return self._by_kind_name.get((kind, name), [])
+
+    def find(self, kind: str, name: str, placement: Placement) -> list[Placed]:
+        """Objects of ``kind`` and ``name`` that may be in the same namespace and cluster."""
+        return [
+            p
+            for p in self.named(kind, name)
+            if clusters_match(p.placement.cluster, placement.cluster)
+            and (p.placement.namespace is None or p.placement.namespace == placement.namespace)
+        ]
+
+    def secrets(self, name: str, placement: Placement) -> list[SecretSource]:
+        return [
+            s
+            for s in self._secrets.get(name, [])
+            if clusters_match(s.placement.cluster, placement.cluster)
+            and (s.placement.namespace is None or s.placement.namespace == placement.namespace)
+        ]
+
+    def secrets_named(self, name: str) -> list[SecretSource]:
+        return self._secrets.get(name, [])
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _secret_source(doc: Document, placement: Placement) -> SecretSource | None:
+    kind = doc.kind
+    if kind == "Secret" and doc.api_version == "v1" and doc.name:
+        keys = set(_dict(doc.data.get("data"))) | set(_dict(doc.data.get("stringData")))
+        values = None if doc.sops else plain_values(doc.data)
+        return SecretSource(kind, doc.name, placement, frozenset(keys), values, doc, doc.file)
+    if kind == "ExternalSecret":
+        spec = doc.spec
+        target = _dict(spec.get("target"))
+        name = target.get("name") or doc.name
+        if not isinstance(name, str):
+            return None
+        es_keys: set[str] | None = {
+            item["secretKey"]
+            for item in _list(spec.get("data"))
+            if isinstance(item, dict) and isinstance(item.get("secretKey"), str)
+        }
+        template_data = _dict(_dict(target.get("template")).get("data"))
+        if template_data:
+            es_keys = set(template_data)  # the template replaces the data keys
+        if spec.get("dataFrom") and not template_data:
+            es_keys = None
+        return SecretSource(
+            kind,
+            name,
+            placement,
+            None if es_keys is None else frozenset(es_keys),
+            None,
+            doc,
+            doc.file,
+        )
+    if kind == "SealedSecret":
+        template_meta = _dict(_dict(doc.spec.get("template")).get("metadata"))
+        name = template_meta.get("name") or doc.name
+        if not isinstance(name, str):
+            return None
+        keys = set(_dict(doc.spec.get("encryptedData"))) | set(
+            _dict(_dict(doc.spec.get("template")).get("data"))
+        )
+        return SecretSource(kind, name, placement, frozenset(keys), None, doc, doc.file)
+    return None
+
+
+def plain_values(data: dict[str, Any]) -> dict[str, str]:
+    """A plain Secret's values as text: ``data`` base64-decoded, ``stringData`` as is."""
+    values: dict[str, str] = {}
+    for key, value in _dict(data.get("data")).items():
+        if isinstance(value, str):
+            try:
+                values[str(key)] = base64.b64decode(value, validate=False).decode(
+                    "utf-8", "replace"
+                )
+            except (binascii.Error, ValueError):
+                values[str(key)] = value
+    for key, value in _dict(data.get("stringData")).items():
+        if isinstance(value, str | int | float | bool):
+            values[str(key)] = str(value)
+    return values

@@ -1,0 +1,34 @@
+"""Helpers several reference rules share: reading references out of specs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from fluxnotify import fluxversion
+from fluxnotify.loader import Document
+from fluxnotify.schemas import POST_BUILD_VAR
+
+
+def is_notification(doc: Document, *kinds: str) -> bool:
+    return doc.group == fluxversion.NOTIFICATION_GROUP and doc.kind in kinds
+
+
+def ref_name(spec: dict[str, Any], field: str) -> str | None:
+    """``spec.<field>.name`` when it is a literal name (not a post-build variable)."""
+    ref = spec.get(field)
+    name = ref.get("name") if isinstance(ref, dict) else None
+    if not isinstance(name, str) or not name or POST_BUILD_VAR.search(name):
+        return None
+    return name
+
+
+def sources(doc: Document) -> Iterator[tuple[int, dict[str, Any], str]]:
+    """(index, entry, list field) for an Alert's eventSources or a Receiver's resources."""
+    field = "eventSources" if doc.kind == "Alert" else "resources"
+    entries = doc.spec.get(field)
+    if not isinstance(entries, list):
+        return
+    for index, entry in enumerate(entries):
+        if isinstance(entry, dict):
+            yield index, entry, field

@@ -1,0 +1,35 @@
+"""address-in-spec: `spec.address` holds a credential (a webhook URL, a token, a password).
+
+Anyone who can read the repository can post with it. It belongs in the
+Provider's Secret under the key `address`, encrypted (reference 3b and 8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fluxnotify.loader import Document
+from fluxnotify.model import Problem, Severity
+from fluxnotify.rules._credentials import credential_kind, is_placeholder
+from fluxnotify.rules._refs import is_notification
+from fluxnotify.rules.base import Context
+
+ID = "address-in-spec"
+SEVERITY = Severity.WARNING
+SUMMARY = "spec.address holds a webhook URL or other credential: it belongs in the Secret"
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Problem]:
+    if not is_notification(doc, "Provider"):
+        return
+    address = doc.spec.get("address")
+    if not isinstance(address, str) or is_placeholder(address):
+        return
+    kind = credential_kind(address)
+    if kind is not None:
+        yield Problem(
+            f"`spec.address` holds a {kind}, which is a credential",
+            ("spec", "address"),
+            hint="move it to the Provider's Secret under the key `address` and encrypt it"
+            " (SOPS), then revoke the exposed one",
+        )

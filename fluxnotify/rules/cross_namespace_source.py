@@ -1,0 +1,37 @@
+"""cross-namespace-source: a source in another namespace than the Alert's.
+
+With `--no-cross-namespace-refs=true` (multi-tenant set-ups) the controller
+refuses such events: "cross-namespace references have been blocked". Off by
+default; on when the configuration enables it or the repository patches that
+flag into the controllers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fluxnotify.loader import Document
+from fluxnotify.model import Problem, Severity
+from fluxnotify.rules._refs import is_notification, sources
+from fluxnotify.rules.base import Context
+
+ID = "cross-namespace-source"
+SEVERITY = Severity.ERROR
+SUMMARY = "a source in another namespace (blocked with --no-cross-namespace-refs)"
+ENABLED_BY_DEFAULT = False
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Problem]:
+    if not is_notification(doc, "Alert", "Receiver"):
+        return
+    own = ctx.namespaces()
+    for index, entry, field in sources(doc):
+        namespace = entry.get("namespace")
+        if isinstance(namespace, str) and own and namespace not in own:
+            yield Problem(
+                f"source in namespace `{namespace}`, not the {doc.kind}'s"
+                f" ({', '.join(sorted(own))}): blocked when the controller runs with"
+                " --no-cross-namespace-refs=true",
+                ("spec", field, index, "namespace"),
+                hint=f"create the {doc.kind} in namespace {namespace}",
+            )

@@ -1,0 +1,47 @@
+"""duplicate-object: two definitions of the same kind, namespace and name in one cluster.
+
+Flux applies both; one silently overwrites the other (or the build fails with
+"may not add resource with an already registered id"). Reported only where the
+cluster and namespace of both are known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fluxnotify.loader import Document
+from fluxnotify.model import Problem, Severity
+from fluxnotify.rules.base import Context
+from fluxnotify.schemas import POST_BUILD_VAR
+
+ID = "duplicate-object"
+SEVERITY = Severity.ERROR
+SUMMARY = "two definitions of the same kind, namespace and name applied to the same cluster"
+
+_NOT_OBJECTS = ("kustomize.config.k8s.io",)
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Problem]:
+    name = doc.name
+    if name is None or doc.group in _NOT_OBJECTS or POST_BUILD_VAR.search(name) or ctx.patch_file:
+        return
+    reported: set[int] = set()
+    for placement in sorted(ctx.placements, key=lambda p: (p.cluster or "", p.namespace or "")):
+        if placement.cluster is None or placement.namespace is None:
+            continue
+        for other in ctx.index.named(doc.kind, name):
+            if (
+                other.doc is doc
+                or other.placement != placement
+                or other.doc.group != doc.group
+                or id(other.doc) in reported
+            ):
+                continue
+            reported.add(id(other.doc))
+            line, _ = other.doc.locate()
+            yield Problem(
+                f"{doc.kind} `{placement.namespace}/{name}` is also defined in"
+                f" {other.doc.file.display}:{line} (cluster {placement.cluster})",
+                ("metadata", "name"),
+                hint="keep one definition; Flux would apply both and one overwrites the other",
+            )

@@ -1,0 +1,28 @@
+"""event-severity: an Alert without `eventSeverity`, which means `info`: every event, errors included.
+
+Many tutorials claim the default is errors only; it is not (reference 3c).
+Making the choice explicit avoids surprise floods. Severity info: shown, never
+fails a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fluxnotify.loader import Document
+from fluxnotify.model import Problem, Severity
+from fluxnotify.rules._refs import is_notification
+from fluxnotify.rules.base import Context
+
+ID = "event-severity"
+SEVERITY = Severity.INFO
+SUMMARY = "no eventSeverity: the default, info, sends every event, errors included"
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Problem]:
+    if is_notification(doc, "Alert") and "eventSeverity" not in doc.spec and not ctx.partial:
+        yield Problem(
+            "no `eventSeverity`: the default is `info`, which sends every event, errors included",
+            ("spec",),
+            hint="set `eventSeverity: info` to keep that, or `eventSeverity: error` for errors only",
+        )

@@ -1,0 +1,81 @@
+"""plaintext-secret: a Secret committed unencrypted that holds a webhook URL or token.
+
+A webhook URL or bot token is a credential: anyone with the repository can
+post. Commit it SOPS-encrypted, or create it with an ExternalSecret or
+SealedSecret. Placeholders are a warning: encrypt before filling them in.
+Values are never printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from fluxnotify.index import plain_values
+from fluxnotify.loader import Document
+from fluxnotify.model import Problem, Severity
+from fluxnotify.rules._credentials import credential_kind, is_placeholder
+from fluxnotify.rules._refs import is_notification, ref_name
+from fluxnotify.rules.base import Context
+
+ID = "plaintext-secret"
+SEVERITY = Severity.ERROR
+SUMMARY = "a plain (unencrypted) Secret holds a webhook URL or token"
+
+#: Keys notification-controller reads credentials from (reference 3b).
+CREDENTIAL_KEYS = ("address", "token", "password", "proxy", "headers")
+
+
+def _referenced(doc: Document, ctx: Context) -> str | None:
+    """The Provider or Receiver that reads this Secret, as ``Kind/name``, if any."""
+    for kind in ("Provider", "Receiver"):
+        for placed in ctx.index.of_kind(kind):
+            other = placed.doc
+            if not is_notification(other, kind) or ref_name(other.spec, "secretRef") != doc.name:
+                continue
+            if any(
+                p.namespace == placed.placement.namespace and p.namespace is not None
+                for p in ctx.placements
+            ):
+                return f"{kind}/{other.name}"
+    return None
+
+
+def _field(doc: Document, key: str) -> tuple[str, str]:
+    for section in ("stringData", "data"):
+        section_data: Any = doc.data.get(section)
+        if isinstance(section_data, dict) and key in section_data:
+            return section, key
+    return "data", key
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Problem]:
+    if doc.kind != "Secret" or doc.api_version != "v1" or doc.sops:
+        return
+    values = plain_values(doc.data)
+    reader = None
+    for key, value in values.items():
+        kind = credential_kind(value)
+        if kind is None and key in CREDENTIAL_KEYS and value.strip():
+            reader = reader or _referenced(doc, ctx)
+            if reader is None:
+                continue
+            kind = f"credential read by {reader}"
+        if kind is None:
+            continue
+        if is_placeholder(value):
+            yield Problem(
+                f"`{key}` is a placeholder in an unencrypted Secret",
+                _field(doc, key),
+                key=True,
+                hint="encrypt the file with `sops --encrypt --in-place` before filling in the real value",
+                severity=Severity.WARNING,
+            )
+        else:
+            yield Problem(
+                f"`{key}` holds a {kind} in plain text",
+                _field(doc, key),
+                key=True,
+                hint="encrypt the Secret with SOPS (or use an ExternalSecret or SealedSecret),"
+                " and revoke the exposed credential",
+            )

@@ -1,0 +1,114 @@
+"""secret-keys: the Secret's keys cannot work for the Provider's type.
+
+notification-controller reads fixed keys (reference 3b): `address` and `token`
+for most types, never `url` or `webhook`; `username` without `password` (or the
+reverse) makes it drop all auth, the token too (Flux 2.7 and newer); some types
+need a `token`. Checked only where the key names are known (plain and SOPS
+Secrets, SealedSecrets, ExternalSecrets without dataFrom).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fluxnotify import fluxversion
+from fluxnotify.loader import Document
+from fluxnotify.model import Problem, Severity
+from fluxnotify.rules._refs import is_notification, ref_name
+from fluxnotify.rules.base import Context
+
+ID = "secret-keys"
+SEVERITY = Severity.ERROR
+SUMMARY = "the Secret's keys cannot work for the Provider type (url instead of address, ...)"
+
+#: Keys people write for the endpoint that the controller never reads.
+WRONG_ADDRESS_KEYS = ("url", "webhook", "webhook_url", "webhookUrl", "webhookURL", "uri", "endpoint", "hook", "slack_url", "slack_webhook", "discord_webhook")  # fmt: skip
+TOKEN_REQUIRED = ("generic-hmac", "telegram", "opsgenie", "datadog")
+#: Types whose URL (address key or spec.address) the controller requires.
+ADDRESS_REQUIRED = ("generic", "generic-hmac", "sentry", "nats", "googlepubsub")
+GITHUB_APP_KEYS = frozenset({"githubAppID", "githubAppInstallationID", "githubAppPrivateKey"})
+GITHUB_TYPES = ("github", "githubdispatch", "githubpullrequestcomment")
+
+
+def _problems(
+    keys: frozenset[str], provider_type: str, spec_address: bool, version: str
+) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    has_address = "address" in keys or spec_address
+    wrong = [k for k in WRONG_ADDRESS_KEYS if k in keys]
+    if wrong and "address" not in keys:
+        out.append(
+            (
+                f"the Secret has `{wrong[0]}`, a key the controller never reads",
+                "did you mean `address`? the webhook URL goes under the key `address`",
+            )
+        )
+    elif provider_type == "slack" and not keys & {"address", "token"} and not spec_address:
+        out.append(
+            (
+                "the Secret has neither `address` nor `token`, and `spec.address` is empty",
+                "put the webhook URL under the key `address`",
+            )
+        )
+    if fluxversion.minor_of(version) >= 7 and ("username" in keys) != ("password" in keys):
+        present, absent = (
+            ("username", "password") if "username" in keys else ("password", "username")
+        )
+        out.append(
+            (
+                f"the Secret has `{present}` without `{absent}`: the controller then ignores"
+                " all credentials in it, `token` included",
+                f"add `{absent}`, or remove `{present}` (use `spec.username` to set the name)",
+            )
+        )
+    if provider_type in TOKEN_REQUIRED and "token" not in keys:
+        out.append(
+            (f"a `{provider_type}` Provider needs the key `token` in its Secret", "add `token`")
+        )
+    if provider_type in GITHUB_TYPES and "token" not in keys and not keys >= GITHUB_APP_KEYS:
+        out.append(
+            (
+                f"a `{provider_type}` Provider needs `token`, or the GitHub App keys"
+                " githubAppID, githubAppInstallationID and githubAppPrivateKey",
+                "add a personal access token under `token`",
+            )
+        )
+    if provider_type in ADDRESS_REQUIRED and not has_address and not wrong:
+        out.append(
+            (
+                f"a `{provider_type}` Provider needs an address: the Secret has no `address`"
+                " and `spec.address` is empty",
+                "add the key `address`",
+            )
+        )
+    return out
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Problem]:
+    if not is_notification(doc, "Provider"):
+        return
+    name = ref_name(doc.spec, "secretRef")
+    provider_type = doc.spec.get("type")
+    if name is None or not isinstance(provider_type, str):
+        return
+    spec_address = bool(doc.spec.get("address"))
+    reported: set[str] = set()
+    for placement in ctx.placements:
+        if placement.namespace is None:
+            continue
+        found = ctx.index.secrets(name, placement)
+        if not found or any(s.keys is None for s in found):
+            continue  # missing (secret-ref says so) or keys unknown: nothing sure to say
+        # Report what is wrong with every Secret that could be the one applied.
+        per_source = [
+            _problems(s.keys, provider_type, spec_address, ctx.flux_version)
+            for s in found
+            if s.keys is not None
+        ]
+        common = [p for p in per_source[0] if all(p in other for other in per_source[1:])]
+        for message, hint in common:
+            if message not in reported:
+                reported.add(message)
+                yield Problem(
+                    f"secretRef `{name}`: {message}", ("spec", "secretRef", "name"), hint=hint
+                )

@@ -1,0 +1,48 @@
+"""secret-ref: a Provider's or Receiver's secretRef, certSecretRef or proxySecretRef names no Secret.
+
+Nothing in the repository provides a Secret of that name in the object's
+namespace: no Secret (plain or SOPS), ExternalSecret, SealedSecret or kustomize
+secretGenerator. It may be created out of band, so this is a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fluxnotify.loader import Document
+from fluxnotify.model import Problem, Severity
+from fluxnotify.rules._refs import is_notification, ref_name
+from fluxnotify.rules.base import Context
+
+ID = "secret-ref"
+SEVERITY = Severity.WARNING
+SUMMARY = "a secretRef, certSecretRef or proxySecretRef names no Secret the repository provides"
+
+_FIELDS = {
+    "Provider": ("secretRef", "certSecretRef", "proxySecretRef"),
+    "Receiver": ("secretRef",),
+}
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Problem]:
+    if not is_notification(doc, "Provider", "Receiver"):
+        return
+    for field in _FIELDS[doc.kind]:
+        name = ref_name(doc.spec, field)
+        if name is None:
+            continue
+        missing = sorted(
+            {
+                p.namespace
+                for p in ctx.placements
+                if p.namespace is not None and not ctx.index.secrets(name, p)
+            }
+        )
+        if missing:
+            yield Problem(
+                f"{field} `{name}`: nothing in the repository provides a Secret of that name"
+                f" in namespace {', '.join(missing)}",
+                ("spec", field, "name"),
+                hint="if the Secret is created outside the repository, silence this with"
+                " `# fluxnotify: disable=secret-ref` on this line",
+            )
