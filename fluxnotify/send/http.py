@@ -135,9 +135,11 @@ def _classify(exc: httpx.TransportError) -> tuple[str, str]:
         if isinstance(cause, ConnectionRefusedError):
             return "refused", ""
     if isinstance(exc, httpx.TimeoutException):
-        return "timeout", type(exc).__name__
+        return "timeout", ""
     if isinstance(exc, httpx.ProxyError):
         return "proxy", ""
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "connection", "the server closed it without a valid answer"
     return "connection", type(exc).__name__
 
 

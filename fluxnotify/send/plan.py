@@ -30,6 +30,7 @@ from fluxnotify.send.payloads import (
 from fluxnotify.send.redact import Scrubber, redact_url
 from fluxnotify.send.resolve import (
     DEFAULT_TIMEOUT,
+    AlertConfig,
     Objects,
     ProviderConfig,
     parse_duration,
@@ -126,6 +127,31 @@ def _pick(flag: str | None, label: str, provider_value: str, warnings: list[str]
     return flag
 
 
+def _alert_warnings(alert: AlertConfig, provider: str | None, severity: str) -> list[str]:
+    """What would make Flux send this event differently through ``alert``."""
+    warnings = []
+    if provider and provider != alert.provider:
+        warnings.append(f"Alert {alert.ref} uses Provider {alert.provider!r}, not {provider!r}")
+    if alert.suspended:
+        warnings.append(f"Alert {alert.ref} is suspended: Flux sends nothing for it")
+    if alert.severity == "error" and severity == "info":
+        warnings.append(
+            f"Alert {alert.ref} forwards only error events: Flux would not send this "
+            "info event (use --severity error)"
+        )
+    return warnings
+
+
+def _token(inputs: Inputs, config: ProviderConfig | None, warnings: list[str]) -> tuple[str, str]:
+    """The token and where it came from: ``--token-env``, ``FLUXNOTIFY_TOKEN``, the Secret."""
+    token = config.token if config else ""
+    if inputs.token is not None:
+        return _pick(inputs.token, inputs.token_label, token, warnings), inputs.token_label
+    if inputs.env_token:
+        return _pick(inputs.env_token, "FLUXNOTIFY_TOKEN", token, warnings), "FLUXNOTIFY_TOKEN"
+    return token, "the Provider's Secret"
+
+
 def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
     """Resolve, validate and build; raises UsageError/ConfigError with a message to show."""
     version = flux_version(inputs.flux_version)
@@ -154,17 +180,9 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
     if inputs.alert:
         alert = resolve_alert(objects, inputs.alert, namespace)
         trail.append(f"Alert {alert.ref}")
+        warnings.extend(_alert_warnings(alert, provider_name, inputs.severity))
         if provider_name is None and address is None:
             provider_name, namespace = alert.provider, alert.namespace
-        elif provider_name and provider_name != alert.provider:
-            warnings.append(f"Alert {alert.ref} uses Provider {alert.provider!r}, not this one")
-        if alert.suspended:
-            warnings.append(f"Alert {alert.ref} is suspended: Flux sends nothing for it")
-        if alert.severity == "error" and inputs.severity == "info":
-            warnings.append(
-                f"Alert {alert.ref} forwards only error events: Flux would not send this "
-                "info event (use --severity error)"
-            )
 
     config: ProviderConfig | None = None
     if provider_name:
@@ -198,13 +216,9 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
     ptype = config.type if config else (inputs.provider_type or "slack")
     if address is not None:
         trail.append(f"address from {address_label}")
-    token = config.token if config else ""
-    if inputs.token is not None:
-        token = _pick(inputs.token, inputs.token_label, token, warnings)
-        trail.append(f"token from {inputs.token_label}")
-    elif inputs.env_token:
-        token = _pick(inputs.env_token, "FLUXNOTIFY_TOKEN", token, warnings)
-        trail.append("token from FLUXNOTIFY_TOKEN")
+    token, token_source = _token(inputs, config, warnings)
+    if token:
+        trail.append(f"token from {token_source}")
     if token and ptype not in ("slack", "generic-hmac"):
         warnings.append(f"Flux sends no token for {ptype} Providers; it is ignored")
 
@@ -218,18 +232,15 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
         username=username,
         headers=config.headers if config else {},
     )
-    try:
-        event = events.make_event(
-            kind=inputs.kind,
-            name=inputs.name,
-            namespace=inputs.object_namespace,
-            severity=inputs.severity,
-            message=events.DEFAULT_MESSAGE if inputs.message is None else inputs.message,
-            reason=inputs.reason,
-            metadata=metadata,
-        )
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    event = events.make_event(
+        kind=inputs.kind,
+        name=inputs.name,
+        namespace=inputs.object_namespace,
+        severity=inputs.severity,
+        message=events.DEFAULT_MESSAGE if inputs.message is None else inputs.message,
+        reason=inputs.reason,
+        metadata=metadata,
+    )
     merged = events.process_metadata(
         event,
         alert_metadata=alert.event_metadata if alert else None,
@@ -256,9 +267,8 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
         ca_pem=inputs.ca_pem or (config.ca_pem if config else None),
     )
     secrets = [token, *(config.secrets if config else ()), inputs.proxy or ""]
-    scrub = Scrubber.for_url(dest.address, *secrets)
-    if ptype == "discord":
-        scrub = Scrubber.for_url(request.url, dest.address, *secrets)
+    # request.url differs from the address for discord (the /slack endpoint).
+    scrub = Scrubber.for_urls({request.url, dest.address}, secrets)
     return Plan(
         request=request,
         settings=settings,

@@ -57,17 +57,18 @@ class Scrubber:
         self._secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
 
     @classmethod
-    def for_url(cls, url: str, *others: str) -> Scrubber:
-        """Secrets of a webhook URL: the path past its first segment, query and userinfo."""
-        parts = urlsplit(url)
-        segments = [s for s in parts.path.split("/") if s]
-        found = [url, parts.path, parts.query, parts.password or "", parts.username or ""]
-        found += segments[1:] if len(segments) > 1 else segments
-        if len(segments) > 1:
+    def for_urls(cls, urls: Iterable[str], others: Iterable[str] = ()) -> Scrubber:
+        """Secrets of webhook URLs (the path past its first segment, query, userinfo) and more."""
+        found = list(others)
+        for url in urls:
+            if _public(url):
+                continue
+            parts = urlsplit(url)
+            segments = [s for s in parts.path.split("/") if s]
+            found += [url, parts.path, parts.query, parts.password or "", parts.username or ""]
+            found += segments[1:] if len(segments) > 1 else segments
             found.append("/".join(segments[1:]))
-        if _public(url):
-            found = []
-        return cls([*found, *others])
+        return cls(found)
 
     def __call__(self, text: str) -> str:
         for secret in self._secrets:

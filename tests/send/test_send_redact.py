@@ -32,9 +32,12 @@ def test_host_of_drops_credentials() -> None:
 
 def test_scrubber_removes_every_secret_piece() -> None:
     url = "https://hooks.slack.com/services/T0AAAA/B0BBBB/cccccccc?x=qqqqqq"
-    scrub = Scrubber.for_url(url, "xoxb-token", "")
+    scrub = Scrubber.for_urls([url, "https://slack.com/api/chat.postMessage"], ["xoxb-token", ""])
     text = f"POST {url} to hooks.slack.com; /services/T0AAAA/B0BBBB/cccccccc; xoxb-token; x=qqqqqq"
     cleaned = scrub(text)
     for secret in ("T0AAAA", "B0BBBB", "cccccccc", "xoxb-token", "qqqqqq"):
         assert secret not in cleaned
     assert "hooks.slack.com" in cleaned
+    assert (
+        scrub("https://slack.com/api/chat.postMessage") == "https://slack.com/api/chat.postMessage"
+    )
