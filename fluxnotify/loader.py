@@ -11,6 +11,7 @@ that have findings, by composing that one file again.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 import sys
@@ -231,7 +232,20 @@ def _ruamel() -> Any:
 
     loader = YAML(typ="safe", pure=True)
     loader.allow_duplicate_keys = True
+    loader.Constructor = _ruamel_constructor()
     return loader
+
+
+@functools.cache
+def _ruamel_constructor() -> Any:
+    """ruamel's safe constructor, with `=` (the YAML 1.1 "value" tag) read as a plain string."""
+    from ruamel.yaml.constructor import SafeConstructor
+
+    class Constructor(SafeConstructor):
+        pass
+
+    Constructor.add_constructor("tag:yaml.org,2002:value", SafeConstructor.construct_yaml_str)
+    return Constructor
 
 
 def _syntax_problem(exc: Exception, text: str) -> SyntaxProblem:
