@@ -1,0 +1,257 @@
+"""The loader: finding files, parsing documents, positions, and YAML that Flux accepts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from validate_support import at, write
+
+from fluxnotify.errors import InputError
+from fluxnotify.loader import (
+    DEFAULT_EXCLUDES,
+    MAX_FILE_BYTES,
+    discover,
+    is_relevant,
+    load,
+    walk,
+)
+
+MULTI = """
+# a comment before the first document
+apiVersion: notification.toolkit.fluxcd.io/v1beta3
+kind: Provider
+metadata:
+  name: slack
+spec:
+  type: slack
+---
+apiVersion: notification.toolkit.fluxcd.io/v1beta3
+kind: Alert
+metadata:
+  name: on-call
+spec:
+  providerRef:
+    name: slack
+  eventSources:
+    - kind: Kustomization
+      name: apps
+    - kind: HelmRelease
+      name: "*"
+"""
+
+
+def _load(tmp_path: Path, text: str, name: str = "m.yaml", *, full: bool = True):  # type: ignore[no-untyped-def]
+    path = write(tmp_path, name, text)
+    return load(path, name, full=full)
+
+
+def test_documents_and_their_identity(tmp_path: Path) -> None:
+    source = _load(tmp_path, MULTI)
+    assert source.syntax is None
+    assert source.document_count == 2
+    assert [(d.index, d.kind, d.name) for d in source.documents] == [
+        (0, "Provider", "slack"),
+        (1, "Alert", "on-call"),
+    ]
+    alert = source.documents[1]
+    assert alert.group == "notification.toolkit.fluxcd.io"
+    assert alert.namespace is None
+    assert str(alert.ref) == "Alert/on-call"
+
+
+def test_positions_of_keys_values_and_items(tmp_path: Path) -> None:
+    source = _load(tmp_path, MULTI)
+    provider, alert = source.documents
+    assert provider.locate(("spec", "type")) == at(MULTI, "type: slack", "slack")
+    assert provider.locate(("spec", "type"), key=True) == at(MULTI, "type: slack")
+    assert alert.locate(("spec", "eventSources", 1, "name")) == at(MULTI, 'name: "*"', '"*"')
+    assert alert.locate(("spec", "eventSources", 1)) == at(MULTI, "- kind: HelmRelease", "kind")
+    # a missing step falls back to the nearest parent that exists
+    assert alert.locate(("spec", "eventSources", 5, "name")) == alert.locate(
+        ("spec", "eventSources")
+    )
+    assert alert.locate(("spec", "nothing"), key=True) == alert.locate(("spec",))
+    # the document itself: its first key, the line above `kind: Alert`
+    assert alert.locate(()) == (at(MULTI, "kind: Alert")[0] - 1, 1)
+
+
+def test_document_position_counts_every_document(tmp_path: Path) -> None:
+    text = "---\n# only a comment\n---\nfoo: bar\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n"
+    source = _load(tmp_path, text)
+    assert [d.index for d in source.documents] == [2]
+    assert source.documents[0].locate(("metadata", "name")) == (9, 9)
+
+
+def test_non_objects_are_skipped_quietly(tmp_path: Path) -> None:
+    text = "--- 1\n--- hello\n--- [1, 2]\n--- null\n---\nfoo: bar\n---\nkind: OnlyKind\n"
+    source = _load(tmp_path, text)
+    assert source.syntax is None
+    assert source.documents == []
+    assert source.document_count == 6
+
+
+def test_duplicate_anchor_equals_value_and_dates_load(tmp_path: Path) -> None:
+    text = """
+    apiVersion: v1
+    kind: Secret
+    metadata:
+      name: s
+      labels:
+        a: &x one
+        b: &x two
+        c: *x
+        d: =
+        e: 2024-01-02
+    """
+    source = _load(tmp_path, text)
+    assert source.syntax is None
+    labels = source.documents[0].metadata["labels"]
+    assert labels == {"a": "one", "b": "two", "c": "two", "d": "=", "e": "2024-01-02"}
+
+
+def test_sops_documents_are_recognised(tmp_path: Path) -> None:
+    text = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nsops:\n  version: 3.10.2\n"
+    assert _load(tmp_path, text).documents[0].sops
+    plain = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n"
+    assert not _load(tmp_path, plain, "p.yaml").documents[0].sops
+
+
+def test_duplicate_keys_are_recorded(tmp_path: Path) -> None:
+    text = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\n  name: b\n"
+    source = _load(tmp_path, text)
+    assert source.duplicate_keys == [(5, 3, "name")]
+    # merge keys are not duplicates
+    merged = "base: &b {x: 1}\napiVersion: v1\nkind: Secret\nmetadata:\n  <<: *b\n  <<: *b\n"
+    assert _load(tmp_path, merged, "merge.yaml").duplicate_keys == []
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "relevant"),
+    [
+        ("a.yaml", "apiVersion: apps/v1\nkind: Deployment\n", False),
+        ("a.yaml", "apiVersion: v1\nkind: Secret\n", True),
+        ("a.yaml", "apiVersion: x/v1\nkind: 'Alert'  # comment\n", True),
+        ("a.yaml", "spec:\n  kind: Alert\n", False),
+        ("kustomization.yaml", "resources: [a.yaml]\n", True),
+    ],
+)
+def test_relevance_scan(name: str, text: str, relevant: bool) -> None:
+    assert is_relevant(text, Path(name)) is relevant
+
+
+def test_irrelevant_files_are_parsed_only_when_named(tmp_path: Path) -> None:
+    text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n"
+    assert not _load(tmp_path, text, full=False).parsed
+    named = _load(tmp_path, text, full=True)
+    assert named.parsed
+    assert [d.kind for d in named.documents] == ["Deployment"]
+
+
+def test_helm_templates_are_skipped_with_a_note(tmp_path: Path) -> None:
+    template = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ include "x" . }}\n'
+    in_chart = _load(tmp_path, template, "chart/templates/secret.yaml")
+    assert in_chart.note is not None
+    assert "Helm template" in in_chart.note
+    assert in_chart.syntax is None
+    assert in_chart.documents == []
+    unparsable = (
+        "apiVersion: v1\nkind: Secret\n{{- if .Values.enabled }}\nmetadata: {}\n{{- end }}\n"
+    )
+    outside = _load(tmp_path, unparsable, "secret.yaml")
+    assert outside.note is not None
+    assert outside.syntax is None
+
+
+def test_yaml_with_template_strings_is_checked(tmp_path: Path) -> None:
+    text = """
+    apiVersion: helm.toolkit.fluxcd.io/v2
+    kind: HelmRelease
+    metadata:
+      name: gatus
+    spec:
+      interval: 1h
+      values:
+        host: "{{ .Release.Name }}.example.com"
+        url: http://svc.{{ .Release.Namespace }}.svc:9090
+    """
+    source = _load(tmp_path, text, "helmrelease.yaml")
+    assert source.note is None
+    assert [d.kind for d in source.documents] == ["HelmRelease"]
+
+
+def test_non_utf8_is_a_syntax_problem_at_the_byte(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_bytes(b"kind: Alert\nmetadata:\n  name: \xff\n")
+    source = load(path, "x.yaml", full=True)
+    assert source.syntax is not None
+    assert (source.syntax.line, source.syntax.column) == (3, 9)
+
+
+def test_too_large_only_when_it_matters(tmp_path: Path) -> None:
+    filler = "# " + "x" * 1000 + "\n"
+    count = MAX_FILE_BYTES // len(filler) + 2
+    big = tmp_path / "big.yaml"
+    big.write_text("apiVersion: apps/v1\nkind: Deployment\n" + filler * count, encoding="utf-8")
+    assert load(big, "big.yaml", full=False).syntax is None  # found by a walk, not relevant
+    named = load(big, "big.yaml", full=True)
+    assert named.syntax is not None
+    assert "too large" in named.syntax.message
+
+
+def test_unreadable_file_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot read"):
+        load(tmp_path / "missing.yaml", "missing.yaml", full=True)
+
+
+def test_discover_walks_sorted_with_display_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("b/two.yml", "a/one.yaml", "a/Kustomization", "a/notes.txt", "top.yaml"):
+        write(tmp_path, name, "x: 1\n")
+    monkeypatch.chdir(tmp_path)
+    assert [t.display for t in discover(["."], DEFAULT_EXCLUDES)] == [
+        "top.yaml",
+        "a/Kustomization",
+        "a/one.yaml",
+        "b/two.yml",
+    ]
+    assert [t.display for t in discover(["a/", "top.yaml"], DEFAULT_EXCLUDES)] == [
+        "a/Kustomization",
+        "a/one.yaml",
+        "top.yaml",
+    ]
+    named = discover(["top.yaml"], DEFAULT_EXCLUDES)
+    assert [(t.display, t.explicit) for t in named] == [("top.yaml", True)]
+    assert not discover(["a"], DEFAULT_EXCLUDES)[0].explicit
+
+
+def test_default_and_custom_excludes(tmp_path: Path) -> None:
+    for name in (
+        "keep.yaml",
+        ".git/config.yaml",
+        "node_modules/pkg/x.yaml",
+        "charts/c/values.yaml",
+        "apps/a/values.yaml",
+        "apps/a/app.tmpl.yaml",
+        "apps/a/kustomization.yaml",
+    ):
+        write(tmp_path, name, "x: 1\n")
+    found = [t.display for t in walk(tmp_path, DEFAULT_EXCLUDES, "")]
+    assert ".git/config.yaml" not in found
+    assert "node_modules/pkg/x.yaml" not in found
+    assert "charts/c/values.yaml" in found
+    excludes = (*DEFAULT_EXCLUDES, "charts", "*.tmpl.yaml", "apps/*/values.yaml")
+    assert [t.display for t in walk(tmp_path, excludes, "")] == [
+        "keep.yaml",
+        "apps/a/kustomization.yaml",
+    ]
+
+
+def test_missing_path_and_empty_directory_are_input_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file or directory"):
+        discover([str(tmp_path / "nope.yaml")], DEFAULT_EXCLUDES)
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "README.md").write_text("hi")
+    with pytest.raises(InputError, match="no YAML files"):
+        discover([str(tmp_path / "empty")], DEFAULT_EXCLUDES)
