@@ -159,7 +159,12 @@ def validate(
         issues.extend(_issues(error, schema, redact))
     # A value of the wrong type also fails its enum or pattern: report the type alone.
     typed = {issue.path for issue in issues if issue.validator == "type"}
-    return [i for i in issues if i.validator == "type" or i.unknown or i.path not in typed]
+    unique: dict[tuple[Any, ...], SchemaIssue] = {}
+    for i in issues:
+        if i.validator == "type" or i.unknown or i.path not in typed:
+            # jsonschema reports each missing required field apart; the message names them all
+            unique.setdefault((i.unknown, i.path, i.message, i.validator), i)
+    return list(unique.values())
 
 
 def _leaf_errors(error: ValidationError) -> list[ValidationError]:
