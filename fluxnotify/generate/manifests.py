@@ -14,7 +14,7 @@ from fluxnotify.errors import UsageError
 from fluxnotify.fluxversion import NOTIFICATION_GROUP, Served, served
 from fluxnotify.generate.spec import InitSpec, Route, SecretMode, Severity, check_name
 
-#: The value every generated credential starts with; validate knows it as a placeholder.
+#: What a person must fill in where no value can be guessed (ExternalSecret fields).
 PLACEHOLDER = "REPLACE_ME"
 EXTERNAL_SECRET_API = "external-secrets.io/v1"
 
@@ -123,7 +123,10 @@ def _provider(spec: InitSpec, name: str, channel: str) -> Document:
         body["address"] = info.spec_address
     body["secretRef"] = {"name": spec.secret_name}
     if spec.secret_mode is SecretMode.NONE:
-        comments["spec", "secretRef"] = "Created with kubectl, as fluxnotify init printed."
+        # The Secret is created out of band; say so, and tell validate not to look for it.
+        comments["spec", "secretRef", "name"] = (
+            "Created with kubectl, as fluxnotify init printed.\nfluxnotify: disable=secret-ref"
+        )
     document = {
         "apiVersion": notification_api_version("Provider", spec.flux_version),
         "kind": "Provider",
@@ -186,16 +189,16 @@ def _sops_secret_file(spec: InitSpec) -> ManifestFile:
         "apiVersion": "v1",
         "kind": "Secret",
         "metadata": _metadata(spec, spec.secret_name),
-        "stringData": dict.fromkeys(keys, PLACEHOLDER),
+        # Empty until encrypted: nothing that looks like a credential is ever in plain text.
+        "stringData": dict.fromkeys(keys, ""),
     }
     comments: dict[KeyPath, str] = {
-        (): "Encrypt this file with sops before you put the real value in.",
+        (): "Encrypt this file with sops, then fill in the values: never commit them in plain text.",
     }
     for key, what in keys.items():
         comments["stringData", key] = _sentence(what)
     purpose = (
-        f"Secret {spec.secret_name}: {_keys(keys)} with a placeholder; encrypt it with sops,"
-        " then fill it in"
+        f"Secret {spec.secret_name}: {_keys(keys)}, empty; encrypt it with sops, then fill it in"
     )
     return ManifestFile("secret.yaml", (Document(body, comments),), purpose)
 

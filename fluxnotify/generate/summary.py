@@ -28,6 +28,10 @@ class SopsState:
     hint: str
 
 
+#: The file name the next steps use for a ``--stdout`` stream.
+STREAM_FILE = "notifications.yaml"
+
+
 def env_name(key: str) -> str:
     """The environment variable that holds a Secret key's value in ``--secret-mode none``."""
     return f"FLUXNOTIFY_{key.upper()}"
@@ -84,7 +88,7 @@ def redacted(key: str, value: str, info: TypeInfo) -> str:
     """At most the scheme and host of a URL; nothing of anything else."""
     if key == "address" and info.address_is_url:
         parts = urlsplit(value)
-        return f"{parts.scheme}://{parts.hostname}/…"
+        return f"{parts.scheme}://{parts.hostname}/..."
     return "(hidden)"
 
 
@@ -107,13 +111,13 @@ def next_steps(
     spec = bundle.spec
     info = spec.info
     steps: list[str] = []
-    secret_file = sops.shown_path if sops else "FILE"
+    if shown_dir is None:
+        steps.append(f"Save the stream to a file, e.g. > {STREAM_FILE}; then:")
+    secret_file = sops.shown_path if sops else STREAM_FILE
     if spec.secret_mode is SecretMode.SOPS:
-        if shown_dir is None:
-            steps.append("Save the stream to a file, e.g. notifications.yaml; then:")
         steps.append(f"sops --encrypt --in-place {shlex.quote(secret_file)}")
-        what = " and ".join(info.keys.values())
-        steps.append(f"sops {shlex.quote(secret_file)}   # replace {PLACEHOLDER} with {what}")
+        what = "; ".join(f"{key}: {what}" for key, what in info.keys.items())
+        steps.append(f"sops {shlex.quote(secret_file)}   # fill in {what}")
     elif spec.secret_mode is SecretMode.EXTERNAL:
         steps.append(
             f"Edit secret.yaml: set secretStoreRef.name and each remoteRef.key ({PLACEHOLDER})"
@@ -125,7 +129,7 @@ def next_steps(
                 f" {info.keys[key]}; it is not shown"
             )
         steps.append(kubectl_command(spec))
-    target = shlex.quote(shown_dir) if shown_dir is not None else "FILE"
+    target = shlex.quote(shown_dir) if shown_dir is not None else STREAM_FILE
     steps.append(f"git add {target} && git commit -m {shlex.quote(_commit_message(spec))}")
     steps.append(f"fluxnotify validate {target}")
     steps.extend(
