@@ -150,3 +150,23 @@ spec:
   secretRef:
     name: slack-webhook
 """
+
+
+#: The reporters' project: a schema error and a deprecated field in one file.
+REPORT_ALERT = """
+apiVersion: notification.toolkit.fluxcd.io/v1beta3
+kind: Alert
+metadata:
+  name: on-call
+  namespace: flux-system
+spec:
+  providerRef:
+    name: slack
+  eventSeverity: warn
+  summary: Production
+  eventSources:
+    - kind: Kustomization
+      name: "*"
+"""
+#: ... and a duplicate key in another.
+REPORT_BROKEN = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\n  name: b\n"

@@ -1,0 +1,45 @@
+"""Human output: grouped by file, hints, the Flux version and why, a summary line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from validate_support import REPORT_ALERT as ALERT
+from validate_support import REPORT_BROKEN as BROKEN
+from validate_support import at, cli, write
+
+
+def test_grouped_by_file_with_version_and_summary(project: Path) -> None:
+    result = cli("validate", "alerts/", cwd=project)
+    lines = result.stdout.splitlines()
+    assert result.code == 1
+    broken = lines.index("alerts/broken.yaml")
+    alert = lines.index("alerts/on-call.yaml")
+    assert broken < alert
+    line, column = at(BROKEN, "name: b")
+    assert lines[broken + 1].startswith(f"  {line}:{column}  error    duplicate key `name`")
+    assert lines[broken + 1].endswith("[yaml-syntax]")
+    severity = at(ALERT, "eventSeverity: warn", "warn")
+    schema = [t for t in lines[alert:] if t.startswith(f"  {severity[0]}:{severity[1]}  error")]
+    assert len(schema) == 1
+    assert schema[0].endswith("[schema]")
+    assert lines[lines.index(schema[0]) + 1].startswith("      hint: Flux has two levels")
+    assert "Flux 2.9 (the newest; no gotk-components.yaml or FluxInstance found)" in lines
+    errors = sum(1 for t in lines if "  error  " in t)
+    warnings = sum(1 for t in lines if "  warning  " in t)
+    assert lines[-1].startswith(f"{errors} error{'s' * (errors != 1)}, {warnings} warning")
+    assert lines[-1].endswith("in 2 files (2 objects checked)")
+
+
+def test_clean_run_prints_version_and_summary_only(tmp_path: Path) -> None:
+    write(tmp_path, "values.yaml", "replicas: 2\n")
+    result = cli("validate", "values.yaml", cwd=tmp_path)
+    assert result.code == 0
+    assert result.stdout == "0 errors, 0 warnings in 1 file (0 objects checked)\n"
+
+
+def test_helm_template_note(tmp_path: Path) -> None:
+    write(tmp_path, "chart/templates/a.yaml", "kind: Alert\nname: {{ .Values.x }}\n")
+    result = cli("validate", ".", cwd=tmp_path)
+    assert "note: chart/templates/a.yaml: Helm template: skipped" in result.stdout
+    assert result.code == 0
