@@ -7,6 +7,7 @@ Nothing here prints or exits; ``commands/validate.py`` renders the Report and
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,9 +17,12 @@ from fluxnotify import directives, schemas
 from fluxnotify.config import Config
 from fluxnotify.loader import DEFAULT_EXCLUDES, Document, SourceFile, discover
 from fluxnotify.model import Finding, Problem, Severity
-from fluxnotify.project import Project, find_root
+from fluxnotify.project import Project, find_root, project_listing
 from fluxnotify.rules import ENGINE_RULES, FILE_RULES, RULES, enabled_by_default
 from fluxnotify.rules.base import Context
+
+#: Objects of one kind in a run from which the compiled schema check pays for its compile.
+SCREEN_AFTER = 100
 
 
 @dataclass(frozen=True)
@@ -72,8 +76,9 @@ def validate(options: Options) -> Report:
     first = Path(options.paths[0]) if options.paths and options.paths[0] != "-" else Path.cwd()
     root = options.root or find_root(first)
     excludes = (*DEFAULT_EXCLUDES, *options.config.exclude, *options.exclude)
-    targets = discover(options.paths, excludes)
-    project = Project.load(root, targets, excludes)
+    listing = project_listing(root, excludes) if root.is_dir() else []
+    targets = discover(options.paths, excludes, root, listing)
+    project = Project.load(root, targets, listing)
     auto = ("cross-namespace-source",) if project.blocks_cross_namespace_refs else ()
     levels = rule_levels(options.config, options.disable, auto)
     forced = options.flux_version or options.config.flux_version
@@ -81,6 +86,9 @@ def validate(options: Options) -> Report:
         "from --flux-version" if options.flux_version else f"from {options.config.source}"
     )
 
+    kind_counts = Counter(
+        (doc.api_version, doc.kind) for source in project.targets for doc in source.documents
+    )
     findings: list[Finding] = []
     versions: dict[str, str] = {}
     notes: list[tuple[str, str]] = []
@@ -98,7 +106,7 @@ def validate(options: Options) -> Report:
             versions.setdefault(version, reason)
             for doc in source.documents:
                 objects += 1
-                ctx = _context(doc, version, project, levels)
+                ctx = _context(doc, version, project, levels, kind_counts)
                 found.extend(_doc_findings(doc, ctx, levels))
         findings.extend(_suppress(source, found, levels))
     findings.sort()
@@ -106,13 +114,21 @@ def validate(options: Options) -> Report:
 
 
 def _context(
-    doc: Document, version: str, project: Project, levels: Mapping[str, Severity | None]
+    doc: Document,
+    version: str,
+    project: Project,
+    levels: Mapping[str, Severity | None],
+    kind_counts: Counter[tuple[str, str]],
 ) -> Context:
     issues = None
     if levels.get("schema") or levels.get("unknown-field"):
         data = {k: v for k, v in doc.data.items() if k != "sops"} if doc.sops else doc.data
         found = schemas.validate(
-            data, doc.api_version, doc.kind, secret_values=doc.kind == "Secret" or doc.sops
+            data,
+            doc.api_version,
+            doc.kind,
+            secret_values=doc.kind == "Secret" or doc.sops,
+            screen=kind_counts[(doc.api_version, doc.kind)] >= SCREEN_AFTER,
         )
         issues = tuple(found) if found is not None else None
     patch_file = doc.file.display != "-" and os.path.abspath(doc.file.path) in project.patch_files

@@ -92,14 +92,52 @@ class _Loader(yaml.CSafeLoader):
         self.duplicate_keys: list[tuple[int, int, str]] = []
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[str] = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                if key_node.value in seen:
-                    mark = key_node.start_mark
-                    self.duplicate_keys.append((mark.line + 1, mark.column + 1, key_node.value))
-                seen.add(key_node.value)
-        return super().construct_mapping(node, deep)
+        original = list(node.value)
+        mapping = super().construct_mapping(node, deep)
+        if len(mapping) < len(original):  # cheap trigger: some key was given twice
+            seen: set[str] = set()
+            for key_node, _ in original:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _MERGE:
+                    if key_node.value in seen:
+                        mark = key_node.start_mark
+                        self.duplicate_keys.append((mark.line + 1, mark.column + 1, key_node.value))
+                    seen.add(key_node.value)
+        return mapping
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+#: Free-form subtrees that no schema constrains and no rule reads: not worth constructing.
+_UNREAD = {"HelmRelease": ("spec", "values")}
+
+
+def _scalar_child(node: yaml.Node, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return value_node  # type: ignore[no-any-return]
+    return None
+
+
+def _node_kind(node: yaml.Node) -> str | None:
+    kind = _scalar_child(node, "kind")
+    return kind.value if isinstance(kind, yaml.ScalarNode) else None
+
+
+def _prune(node: yaml.Node, kind: str) -> None:
+    """Replace an unread free-form subtree (HelmRelease values) by an empty mapping."""
+    path = _UNREAD.get(kind)
+    if path is None:
+        return
+    parent: yaml.Node | None = node
+    for step in path[:-1]:
+        parent = _scalar_child(parent, step) if parent is not None else None
+    if isinstance(parent, yaml.MappingNode):
+        for position, (key_node, value_node) in enumerate(parent.value):
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == path[-1]:
+                empty = yaml.MappingNode(
+                    "tag:yaml.org,2002:map", [], value_node.start_mark, value_node.end_mark
+                )
+                parent.value[position] = (key_node, empty)
 
 
 def _construct_plain_string(loader: yaml.SafeLoader, node: yaml.Node) -> str:
@@ -333,7 +371,7 @@ def load(path: Path, display: str, *, full: bool, data: bytes | None = None) -> 
         )
         return source
     source.parsed = True
-    _parse(source, text)
+    _parse(source, text, full)
     if is_helm_template(text, path) and _template_not_yaml(source, path):
         source.note = "Helm template: skipped, it is not YAML until rendered"
         source.parsed = False
@@ -344,12 +382,22 @@ def load(path: Path, display: str, *, full: bool, data: bytes | None = None) -> 
     return source
 
 
-def _parse(source: SourceFile, text: str) -> None:
+def _parse(source: SourceFile, text: str, full: bool) -> None:
     loader = _Loader(text)
+    keep_all = full or source.path.name in KUSTOMIZATION_FILES
     try:
         loaded: list[Any] = []
-        while loader.check_data():  # type: ignore[no-untyped-call]
-            loaded.append(loader.get_data())
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                break
+            kind = _node_kind(node)
+            if not keep_all and kind not in RELEVANT_KINDS:
+                loaded.append(None)  # not read by any rule: parsed for syntax, not constructed
+                continue
+            if kind is not None:
+                _prune(node, kind)
+            loaded.append(loader.construct_document(node))
         source.duplicate_keys = loader.duplicate_keys
     except yaml.composer.ComposerError as exc:
         if "duplicate anchor" not in str(exc):
@@ -366,6 +414,10 @@ def _parse(source: SourceFile, text: str) -> None:
     for index, value in enumerate(loaded):
         if not isinstance(value, dict):
             continue
+        if source.path.name in KUSTOMIZATION_FILES:
+            # kustomize's own defaults: apiVersion and kind may be left out
+            value.setdefault("apiVersion", "kustomize.config.k8s.io/v1beta1")
+            value.setdefault("kind", "Kustomization")
         api_version, kind = value.get("apiVersion"), value.get("kind")
         if not isinstance(api_version, str) or not isinstance(kind, str):
             continue
@@ -438,9 +490,19 @@ def walk(directory: Path, excludes: Sequence[str], display_prefix: str) -> Itera
             yield Target(Path(current, name), display_prefix + rel, explicit=False)
 
 
-def discover(paths: Iterable[str], excludes: Sequence[str]) -> list[Target]:
-    """Expand the command-line paths into files; a missing path is an error."""
+def discover(
+    paths: Iterable[str],
+    excludes: Sequence[str],
+    root: Path | None = None,
+    listing: Sequence[Path] = (),
+) -> list[Target]:
+    """Expand the command-line paths into files; a missing path is an error.
+
+    A folder inside ``root`` is expanded from ``listing`` (the project's files,
+    already listed once) rather than walked again.
+    """
     targets: list[Target] = []
+    base = os.path.abspath(root) if root is not None else None
     for raw in paths:
         if raw == "-":
             targets.append(Target(Path("-"), "-", explicit=True))
@@ -448,7 +510,9 @@ def discover(paths: Iterable[str], excludes: Sequence[str]) -> list[Target]:
         path = Path(raw)
         if path.is_dir():
             prefix = "" if raw in (".", "./") else raw.rstrip("/") + "/"
-            found = list(walk(path, excludes, prefix))
+            found = _from_listing(path, prefix, base, listing)
+            if found is None:
+                found = list(walk(path, excludes, prefix))
             if not found:
                 raise InputError(
                     f"no YAML files in {raw}",
@@ -462,6 +526,23 @@ def discover(paths: Iterable[str], excludes: Sequence[str]) -> list[Target]:
         else:
             raise InputError(f"no such file or directory: {raw}")
     return targets
+
+
+def _from_listing(
+    folder: Path, prefix: str, base: str | None, listing: Sequence[Path]
+) -> list[Target] | None:
+    """The listed files under ``folder`` when it lies inside the listed root, else None."""
+    absolute = os.path.abspath(folder)
+    if base is None or not listing or not (absolute == base or absolute.startswith(base + os.sep)):
+        return None
+    start = len(absolute) + 1
+    found = []
+    for path in listing:
+        text = os.path.abspath(path)
+        if text.startswith(absolute + os.sep):
+            rel = text[start:].replace(os.sep, "/")
+            found.append(Target(path, prefix + rel, explicit=False))
+    return found
 
 
 def load_target(target: Target) -> SourceFile:

@@ -8,6 +8,7 @@ gotk-components.yaml or FluxInstance), which files are kustomize patches
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import subprocess
@@ -76,22 +77,32 @@ class Project:
     _index: Index | None = None
 
     @classmethod
-    def load(cls, root: Path, targets: Sequence[Target], excludes: Sequence[str]) -> Project:
+    def load(cls, root: Path, targets: Sequence[Target], listing: Sequence[Path]) -> Project:
+        """Load the targets, then the rest of the project (``listing``: project_listing())."""
         project = cls(root=root)
+        jobs: list[tuple[Path, str, bool]] = []
+        keys: list[str | None] = []
         for target in targets:
-            source = load_target(target)
-            project.targets.append(source)
-            if target.display != "-":
-                project.files[os.path.abspath(target.path)] = source
-        if root.is_dir():
-            for other in _project_files(root, excludes):
-                key = os.path.abspath(other.path)
-                if key in project.files:
-                    continue
-                try:
-                    project.files[key] = load(other.path, str(other.path), full=False)
-                except InputError:
-                    continue  # unreadable files outside the targets do not stop a run
+            if target.display == "-":
+                project.targets.append(load_target(target))
+                continue
+            jobs.append((target.path, target.display, target.explicit))
+            keys.append(os.path.abspath(target.path))
+        wanted = set(keys)
+        for path in listing:
+            absolute = os.path.abspath(path)
+            if absolute not in wanted:
+                wanted.add(absolute)
+                jobs.append((path, str(path), False))
+                keys.append(None)  # not a target: unreadable is not an error
+        for key, result in zip(keys, _load_all(jobs), strict=True):
+            if isinstance(result, InputError):
+                if key is not None:
+                    raise result
+                continue
+            if key is not None:
+                project.targets.append(result)
+            project.files[os.path.abspath(result.path)] = result
         for source in project.targets:
             if source.display == "-":
                 project.files[os.path.abspath("-")] = source
@@ -170,42 +181,72 @@ class Project:
         return oldest, "the oldest of the versions this repository names"
 
 
-def _project_files(root: Path, excludes: Sequence[str]) -> Iterable[Target]:
-    """The YAML files of the project: what git tracks or would track (ignored files are not
-    part of the project), else every file under the root."""
-    if (root / ".git").exists():
-        try:
-            listed = subprocess.run(
-                [
-                    "git",
-                    "ls-files",
-                    "-z",
-                    "--cached",
-                    "--others",
-                    "--exclude-standard",
-                    "--",
-                    "*.yaml",
-                    "*.yml",
-                    "**/Kustomization",
-                ],
-                cwd=root,
-                capture_output=True,
-                check=True,
-                timeout=60,
-            ).stdout.decode("utf-8", "surrogateescape")
-        except (OSError, subprocess.SubprocessError):
-            listed = None
-        if listed is not None:
-            rules = Excludes(excludes)
-            for rel in sorted(set(filter(None, listed.split("\0")))):
-                parts = rel.split("/")
-                if any(rules.match(parts[:i], parts[i]) for i in range(len(parts))):
-                    continue
-                path = root / rel
-                if path.is_file():
-                    yield Target(path, str(path), explicit=False)
-            return
-    yield from walk(root, excludes, "")
+#: Files from which loading is spread over the machine's cores (forking costs ~10 ms).
+PARALLEL_AFTER = 1500
+
+
+def _load_job(job: tuple[Path, str, bool]) -> SourceFile | InputError:
+    path, display, full = job
+    try:
+        return load(path, display, full=full)
+    except InputError as exc:
+        return exc
+
+
+def _load_all(jobs: list[tuple[Path, str, bool]]) -> list[SourceFile | InputError]:
+    """Load files, in several processes on a large repository: parsing is CPU-bound."""
+    workers = min(os.cpu_count() or 1, 8)
+    methods = multiprocessing.get_all_start_methods()
+    if len(jobs) < PARALLEL_AFTER or workers < 2 or "fork" not in methods:
+        return [_load_job(job) for job in jobs]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(_load_job, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+
+
+def project_listing(root: Path, excludes: Sequence[str]) -> list[Path]:
+    """The YAML files of the project: what git tracks or would track (ignored files are
+    not part of the project), else every file under the root."""
+    listed = _git_listing(root)
+    if listed is None:
+        return [target.path for target in walk(root, excludes, "")]
+    rules = Excludes(excludes)
+    excluded_dirs: dict[str, bool] = {}
+    out = []
+    for rel in sorted(set(filter(None, listed.split("\0")))):
+        folder, _, name = rel.rpartition("/")
+        if folder not in excluded_dirs:
+            parts = folder.split("/") if folder else []
+            excluded_dirs[folder] = any(rules.match(parts[:i], parts[i]) for i in range(len(parts)))
+        if excluded_dirs[folder] or rules.match(folder.split("/") if folder else [], name):
+            continue
+        out.append(root / rel)
+    return out
+
+
+def _git_listing(root: Path) -> str | None:
+    if not (root / ".git").exists():
+        return None
+    try:
+        return subprocess.run(
+            [
+                "git",
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+                "--",
+                "*.yaml",
+                "*.yml",
+                "**/Kustomization",
+            ],
+            cwd=root,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout.decode("utf-8", "surrogateescape")
+    except (OSError, subprocess.SubprocessError):
+        return None
 
 
 def _is_within(path: str, scope: str) -> bool:

@@ -11,6 +11,7 @@ import difflib
 import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -56,6 +57,38 @@ def _validator(api_version: str, kind: str) -> Validator | None:
 
     validator: Validator = Draft202012Validator(schema)
     return validator
+
+
+@functools.cache
+def _fast_validator(api_version: str, kind: str) -> Callable[[Any], Any] | None:
+    """A compiled pass/fail check (fastjsonschema): ~25 times faster than jsonschema per
+    object, but it costs a compile and stops at the first error, so it only screens
+    objects of kinds a run meets often; failures are re-checked with jsonschema."""
+    schema = load_schema(api_version, kind)
+    if schema is None:
+        return None
+    import fastjsonschema
+
+    # The keywords the schemas use mean the same in draft 7, which fastjsonschema knows.
+    draft7 = {**schema, "$schema": "http://json-schema.org/draft-07/schema#"}
+    check: Callable[[Any], Any] = fastjsonschema.compile(
+        draft7, use_default=False, use_formats=False
+    )
+    return check
+
+
+def passes_fast(data: dict[str, Any], api_version: str, kind: str) -> bool:
+    """True when the compiled check finds no problem (then jsonschema would find none)."""
+    check = _fast_validator(api_version, kind)
+    if check is None:
+        return False
+    from fastjsonschema import JsonSchemaException
+
+    try:
+        check(data)
+    except JsonSchemaException:
+        return False
+    return True
 
 
 def has_schema(api_version: str, kind: str) -> bool:
@@ -146,8 +179,15 @@ def validate(
     kind: str,
     *,
     secret_values: bool = False,
+    screen: bool = False,
 ) -> list[SchemaIssue] | None:
-    """All schema issues of one object, or None when no schema is bundled for it."""
+    """All schema issues of one object, or None when no schema is bundled for it.
+
+    ``screen`` first runs the compiled check, worth its compile cost when a run
+    meets many objects of the kind.
+    """
+    if screen and passes_fast(data, api_version, kind):
+        return []
     validator = _validator(api_version, kind)
     if validator is None:
         return None

@@ -142,11 +142,6 @@ def test_kustomize_patch_files_skip_required_fields(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    reason="bug: a kustomization.yaml without apiVersion/kind (kustomize allows it) is not"
-    " indexed, so its patches are not known as partial objects",
-    strict=True,
-)
 def test_patches_of_a_kustomization_without_kind(tmp_path: Path) -> None:
     write(
         tmp_path, "overlay/kustomization.yaml", "resources: [../base]\npatches:\n  - path: p.yaml\n"
