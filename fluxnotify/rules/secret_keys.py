@@ -36,7 +36,7 @@ def _problems(
     out: list[tuple[str, str]] = []
     has_address = "address" in keys or spec_address
     wrong = [k for k in WRONG_ADDRESS_KEYS if k in keys]
-    if wrong and "address" not in keys:
+    if wrong and not has_address:
         out.append(
             (
                 f"the Secret has `{wrong[0]}`, a key the controller never reads",

@@ -1,0 +1,197 @@
+"""secret-keys: the keys of the referenced Secret cannot work for the Provider type (reference 3b)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from routing_support import Hit, Project, docs, hit, provider, secret
+
+RULE = "secret-keys"
+API = "\n  address: https://slack.com/api/chat.postMessage\n  channel: alerts"
+
+EXTERNAL_SECRET = """
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata:
+  name: slack
+  namespace: flux-system
+spec:
+  secretStoreRef:
+    kind: ClusterSecretStore
+    name: vault
+  target:
+    name: slack-url
+{body}
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return Project(tmp_path)
+
+
+def _check(
+    project: Project, *parts: str, flux_version: str | None = None
+) -> tuple[list[Hit], list[str]]:
+    project.write("notify.yaml", docs(*parts))
+    report = project.validate(flux_version=flux_version)
+    return project.of(report, RULE), project.messages(report, RULE)
+
+
+def _at(project: Project, needle: str = "name: slack-url") -> list[Hit]:
+    return [hit("notify.yaml", project.line("notify.yaml", needle), "error")]
+
+
+# --- flagged ------------------------------------------------------------------------------
+
+
+def test_url_instead_of_address(project: Project) -> None:
+    hits, messages = _check(project, provider(), secret(url="u"))
+    assert hits == _at(project)
+    assert messages == [
+        "secretRef `slack-url`: the Secret has `url`, a key the controller never reads"
+    ]
+    (finding,) = [f for f in project.validate().findings if f.rule == RULE]
+    assert finding.hint is not None
+    assert "did you mean `address`" in finding.hint
+
+
+def test_webhook_url_with_a_token_but_no_address_anywhere(project: Project) -> None:
+    hits, messages = _check(project, provider(type_="discord"), secret(webhook_url="u", token="t"))
+    assert hits == _at(project)
+    assert "`webhook_url`" in messages[0]
+
+
+def test_slack_secret_without_address_or_token(project: Project) -> None:
+    hits, messages = _check(project, provider(), secret(channel="c"))
+    assert hits == _at(project)
+    assert messages == [
+        "secretRef `slack-url`: the Secret has neither `address` nor `token`, and `spec.address` is empty"
+    ]
+
+
+def test_username_without_password_drops_the_token(project: Project) -> None:
+    hits, messages = _check(project, provider(extra=API), secret(token="t", username="bot"))
+    assert hits == _at(project)
+    assert "`username` without `password`" in messages[0]
+    assert "`token` included" in messages[0]
+
+
+def test_password_without_username(project: Project) -> None:
+    hits, messages = _check(
+        project,
+        provider(type_="alertmanager", extra="\n  address: http://am:9093"),
+        secret(password="p"),
+    )
+    assert hits == _at(project)
+    assert "`password` without `username`" in messages[0]
+
+
+@pytest.mark.parametrize("provider_type", ["telegram", "opsgenie", "datadog", "generic-hmac"])
+def test_required_token_missing(project: Project, provider_type: str) -> None:
+    hits, messages = _check(
+        project, provider(type_=provider_type, extra="\n  channel: c"), secret(address="https://x")
+    )
+    assert hits == _at(project)
+    assert messages == [
+        f"secretRef `slack-url`: a `{provider_type}` Provider needs the key `token` in its Secret"
+    ]
+
+
+def test_github_without_token_or_complete_app_keys(project: Project) -> None:
+    extra = "\n  address: https://github.com/org/repo"
+    hits, messages = _check(
+        project,
+        provider(type_="github", extra=extra),
+        secret(githubAppID="1", githubAppPrivateKey="k"),
+    )
+    assert hits == _at(project)
+    assert "needs `token`, or the GitHub App keys" in messages[0]
+
+
+def test_generic_without_address(project: Project) -> None:
+    hits, messages = _check(project, provider(type_="generic"), secret(headers="h"))
+    assert hits == _at(project)
+    assert "needs an address" in messages[0]
+
+
+def test_sealed_secret_and_external_secret_keys_are_known(project: Project) -> None:
+    sealed = """
+    apiVersion: bitnami.com/v1alpha1
+    kind: SealedSecret
+    metadata:
+      name: slack-url
+      namespace: flux-system
+    spec:
+      encryptedData:
+        webhook: AgBy3i4OJSWK+PiTySYZZA==
+    """
+    hits, _ = _check(project, provider(), sealed)
+    assert hits == _at(project)
+    body = "  data:\n    - secretKey: url\n      remoteRef:\n        key: slack"
+    hits, _ = _check(project, provider(), EXTERNAL_SECRET.format(body=body))
+    assert hits == _at(project)
+
+
+# --- not flagged --------------------------------------------------------------------------
+
+
+def test_github_app_keys(project: Project) -> None:
+    """haraldkoch: a github Provider authenticated with a GitHub App instead of a token."""
+    extra = "\n  address: https://github.com/org/repo"
+    app = {"githubAppID": "1", "githubAppInstallationID": "2", "githubAppPrivateKey": "k"}
+    assert _check(project, provider(type_="github", extra=extra), secret(**app))[0] == []
+
+
+def test_keys_unknown_with_data_from(project: Project) -> None:
+    body = "  dataFrom:\n    - extract:\n        key: slack"
+    assert _check(project, provider(), EXTERNAL_SECRET.format(body=body))[0] == []
+
+
+def test_template_data_replaces_the_keys(project: Project) -> None:
+    body = (
+        "    template:\n      data:\n        address: '{{ .url }}'\n"
+        "  data:\n    - secretKey: url\n      remoteRef:\n        key: slack"
+    )
+    assert _check(project, provider(), EXTERNAL_SECRET.format(body=body))[0] == []
+
+
+def test_leftover_url_key_next_to_a_working_setup(project: Project) -> None:
+    """spec.address is the bot API and the Secret has the token: an extra `url` is ignored."""
+    assert _check(project, provider(extra=API), secret(token="t", url="u"))[0] == []
+    assert (
+        _check(project, provider(extra="\n  address: https://hooks.slack.com/x"), secret(url="u"))[
+            0
+        ]
+        == []
+    )
+
+
+def test_username_with_password_or_old_flux(project: Project) -> None:
+    assert (
+        _check(project, provider(extra=API), secret(token="t", username="u", password="p"))[0] == []
+    )
+    # Flux 2.6 (notification-controller 1.6) read `username` on its own.
+    assert (
+        _check(project, provider(extra=API), secret(token="t", username="bot"), flux_version="2.6")[
+            0
+        ]
+        == []
+    )
+
+
+def test_missing_secret_is_left_to_secret_ref(project: Project) -> None:
+    project.write("notify.yaml", docs(provider()))
+    report = project.validate()
+    assert project.of(report, RULE) == []
+    assert [f.rule for f in report.findings if f.rule in (RULE, "secret-ref")] == ["secret-ref"]
+
+
+def test_one_of_two_possible_secrets_is_fine(project: Project) -> None:
+    """Two clusters' worth of Secrets with one name (a shared Provider folder, no entry points):
+    a problem is reported only if every candidate has it."""
+    project.write("a/secret.yaml", secret(url="u"))
+    project.write("b/secret.yaml", secret(address="a"))
+    project.write("notify.yaml", docs(provider()))
+    assert project.hits(RULE, "notify.yaml") == []
