@@ -3,15 +3,20 @@
 An exact name that matches nothing means the Alert never fires for it (or the
 Receiver triggers nothing). Reported only when the repository defines objects
 of that kind at all, and never for the objects Flux bootstrap or a
-FluxInstance creates (`flux-system`).
+FluxInstance creates (`flux-system`), nor when an object of that kind whose
+name or namespace is a post-build variable (`${APP}`), or one a Flux Operator
+ResourceSet generates, could be the one named.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from typing import Any
 
 from fluxnotify import fluxversion
 from fluxnotify.graph import Placement
+from fluxnotify.index import clusters_match
 from fluxnotify.loader import Document
 from fluxnotify.model import Problem, Severity
 from fluxnotify.rules._refs import is_notification, sources
@@ -24,6 +29,53 @@ SUMMARY = "an eventSource or Receiver resource names an object the repository do
 
 #: Objects that Flux bootstrap or a FluxInstance creates without a manifest in the repository.
 CREATED_BY_FLUX = {"flux-system", "flux"}
+
+#: What Flux (post-build substitution) or a ResourceSet (`<< inputs.x >>`) fills in.
+_TEMPLATE = re.compile(POST_BUILD_VAR.pattern + r"|<<.*?>>")
+
+
+def _matches(written: Any, name: str) -> bool:
+    """Whether ``written`` (a name as written, maybe with variables) can become ``name``."""
+    if not isinstance(written, str):
+        return False
+    if written == name:
+        return True
+    parts = _TEMPLATE.split(written)
+    if len(parts) == 1:
+        return False
+    return re.fullmatch(".+".join(re.escape(part) for part in parts), name) is not None
+
+
+def _namespace_fits(written: str | None, namespace: str) -> bool:
+    return written is None or written == namespace or _TEMPLATE.search(written) is not None
+
+
+def _could_be_defined(kind: str, name: str, where: Placement, ctx: Context) -> bool:
+    """An object that the build could name ``name``: a templated name or namespace, or a
+    ResourceSet that generates objects of ``kind``."""
+    for placed in ctx.index.of_kind(kind):
+        if (
+            clusters_match(placed.placement.cluster, where.cluster)
+            and _matches(placed.doc.name, name)
+            and _namespace_fits(placed.placement.namespace, str(where.namespace))
+        ):
+            return True
+    for placed in ctx.index.of_kind("ResourceSet"):
+        if not clusters_match(placed.placement.cluster, where.cluster):
+            continue
+        template = placed.doc.spec.get("resourcesTemplate")
+        if isinstance(template, str) and re.search(rf"kind:\s*['\"]?{re.escape(kind)}\b", template):
+            return True
+        resources = placed.doc.spec.get("resources")
+        for item in resources if isinstance(resources, list) else ():
+            meta = item.get("metadata") if isinstance(item, dict) else None
+            if (
+                isinstance(meta, dict)
+                and item.get("kind") == kind
+                and _matches(meta.get("name"), name)
+            ):
+                return True
+    return False
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:
@@ -43,7 +95,10 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
             ns = namespace if isinstance(namespace, str) else placement.namespace
             if ns is None or "*" in ns:
                 continue
-            if not ctx.index.find(kind, name, Placement(placement.cluster, ns)):
+            where = Placement(placement.cluster, ns)
+            if not ctx.index.find(kind, name, where) and not _could_be_defined(
+                kind, name, where, ctx
+            ):
                 missing.add(ns)
         if missing:
             yield Problem(
