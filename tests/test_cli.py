@@ -1,0 +1,233 @@
+"""The command line: exit codes decided in one place, and no traceback for any input.
+
+Each case runs in-process (``fluxnotify.__main__.main``); the hostile inputs also
+run through the installed console script in a subprocess.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from validate_support import ALERT, CONSOLE_SCRIPT, REPO, Result, clean_env, cli, console, write
+
+from fluxnotify import __version__
+from fluxnotify.rules import RULES
+
+CLEAN = ALERT  # valid on its own for the part-1 rules
+WARNING_ONLY = ALERT.replace("  eventSeverity: error\n", "  eventSeverity: error\n  summary: s\n")
+ERROR = ALERT.replace("eventSeverity: error", "eventSeverity: warn")
+PART_ONE = ("--disable", "provider-ref") if "provider-ref" in RULES else ()
+
+
+def _run(tmp_path: Path, text: str, *args: str) -> Result:
+    write(tmp_path, "alert.yaml", text)
+    return cli("validate", *PART_ONE, *args, "alert.yaml", cwd=tmp_path)
+
+
+def test_version() -> None:
+    assert cli("--version", cwd=REPO).stdout == f"fluxnotify {__version__}\n"
+    result = console("--version", cwd=REPO)
+    assert (result.code, result.stdout) == (0, f"fluxnotify {__version__}\n")
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "fluxnotify", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert (proc.returncode, proc.stdout) == (0, f"fluxnotify {__version__}\n")
+
+
+def test_exit_0_when_clean(tmp_path: Path) -> None:
+    result = _run(tmp_path, CLEAN)
+    assert result.code == 0, result.stdout
+
+
+def test_exit_1_on_errors(tmp_path: Path) -> None:
+    assert _run(tmp_path, ERROR).code == 1
+
+
+def test_warnings_pass_unless_strict(tmp_path: Path) -> None:
+    assert _run(tmp_path, WARNING_ONLY).code == 0
+    assert _run(tmp_path, WARNING_ONLY, "--strict").code == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("validate", "--disable", "no-such-rule", "alert.yaml"), "unknown rule `no-such-rule`"),
+        (("validate", "--flux-version", "2.10", "alert.yaml"), "unsupported Flux version"),
+        (("validate", "--flux-version", "latest", "alert.yaml"), "unsupported Flux version"),
+        (("validate", "missing.yaml"), "no such file or directory: missing.yaml"),
+        (("validate", "--format", "xml", "alert.yaml"), "Invalid value"),
+        (("validate", "--no-such-option"), "No such option"),
+        (("validate", "--root", "nowhere", "alert.yaml"), "is not a directory"),
+        (("rules", "no-such-rule"), "unknown rule `no-such-rule`"),
+        (("no-such-command",), "No such command"),
+    ],
+)
+def test_exit_2_on_usage_errors(args: tuple[str, ...], says: str, tmp_path: Path) -> None:
+    write(tmp_path, "alert.yaml", CLEAN)
+    result = cli(*args, cwd=tmp_path)
+    assert result.code == 2
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_exit_2_on_bad_config_file(tmp_path: Path) -> None:
+    write(tmp_path, ".fluxnotify.yaml", "flux-version: '2.8'\nignore: [x]\n")
+    result = _run(tmp_path, CLEAN)
+    assert result.code == 2
+    assert "'ignore' was unexpected" in result.stderr
+
+
+def test_directory_without_yaml(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "README.md").write_text("# hi\n")
+    result = cli("validate", "docs", cwd=tmp_path)
+    assert result.code == 2
+    assert result.stderr.splitlines()[0] == "fluxnotify: error: no YAML files in docs"
+
+
+def test_internal_errors_exit_3_without_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fluxnotify.engine
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(fluxnotify.engine, "validate", broken)
+    monkeypatch.delenv("FLUXNOTIFY_DEBUG", raising=False)
+    result = _run(tmp_path, CLEAN)
+    assert result.code == 3
+    assert "fluxnotify: internal error: RuntimeError: boom" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_standard_input(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [str(CONSOLE_SCRIPT), "validate", "-f", "parsable", "-"],
+        input=ERROR.lstrip(),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=clean_env(),
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert "-:9:18: error [schema]" in proc.stdout
+
+
+def test_rules_lists_every_rule(tmp_path: Path) -> None:
+    result = cli("rules", cwd=tmp_path)
+    assert result.code == 0
+    listed = [line.split()[0] for line in result.stdout.splitlines()]
+    assert listed == list(RULES)
+    for line, rule in zip(result.stdout.splitlines(), RULES.values(), strict=True):
+        assert rule.SEVERITY.value in line.split()[1]
+
+
+def test_rules_id_prints_the_page(tmp_path: Path) -> None:
+    for rule_id in RULES:
+        page = REPO / "docs" / "rules" / f"{rule_id}.md"
+        if not page.is_file():
+            continue  # test_docs.py reports missing pages
+        result = cli("rules", rule_id, cwd=tmp_path)
+        assert result.code == 0
+        assert result.stdout == page.read_text(encoding="utf-8")
+    script = console("rules", "schema", cwd=tmp_path)
+    assert script.stdout.startswith("# schema\n")
+
+
+# Inputs that must never produce a traceback: (file name, content maker, expected exit code).
+def _alias_bomb() -> bytes:
+    lines = ["apiVersion: notification.toolkit.fluxcd.io/v1beta3", "kind: Alert", "metadata:"]
+    lines += ["  name: lol", "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    previous = "a"
+    for name in "bcdefghi":
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+        previous = name
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _fifty_megabytes() -> bytes:
+    row = b"  key-%07d: " + b"x" * 90 + b"\n"
+    head = b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: big\nstringData:\n"
+    return head + b"".join(row % i for i in range(50 * 1024 * 1024 // len(row) + 1))
+
+
+HOSTILE: list[tuple[str, Callable[[], bytes], int]] = [
+    ("empty", lambda: b"", 0),
+    ("binary", lambda: bytes(range(256)) * 8, 1),
+    ("latin1", lambda: b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: caf\xe9\n", 1),
+    ("utf16", lambda: "apiVersion: v1\nkind: Secret\n".encode("utf-16"), 1),
+    ("alias-bomb", _alias_bomb, 1),
+    ("deep-flow", lambda: b"apiVersion: v1\nkind: Secret\nx: " + b"[" * 10_000 + b"]" * 10_000, 1),
+    (
+        "deep-block",
+        lambda: (
+            b"apiVersion: v1\nkind: Secret\nx:\n"
+            + b"".join(b" " * i + b"k:\n" for i in range(1, 10_001))
+        ),
+        1,
+    ),
+    # documents that are scalars or lists are not Kubernetes objects: skipped, exit 0
+    ("scalars-and-lists", lambda: b"--- 1\n--- text\n--- [1, 2]\n--- ~\n---\n- a\n- b\n", 0),
+    ("duplicate-keys", lambda: b"apiVersion: v1\nkind: Secret\nkind: Secret\n", 1),
+    ("tabs", lambda: b"apiVersion: v1\nkind: Secret\nmetadata:\n\tname: a\n", 1),
+    ("unclosed", lambda: b"kind: Alert\nspec: {a: [1, 2\n", 1),
+    ("kind-not-string", lambda: b"apiVersion: 1\nkind: [Alert]\n", 0),
+    ("null-bytes", lambda: b"kind: Alert\x00\n", 1),
+    ("fifty-megabytes", _fifty_megabytes, 1),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "code"), HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_input_in_process(
+    name: str, make: Callable[[], bytes], code: int, tmp_path: Path
+) -> None:
+    (tmp_path / f"{name}.yaml").write_bytes(make())
+    result = cli("validate", "-f", "parsable", f"{name}.yaml", cwd=tmp_path)
+    assert "Traceback" not in result.stderr
+    assert "internal error" not in result.stderr
+    assert result.code == code, (result.stdout, result.stderr)
+    if code == 1:
+        assert f"{name}.yaml:" in result.stdout
+        assert "[yaml-syntax]" in result.stdout
+
+
+def test_hostile_inputs_through_the_console_script(tmp_path: Path) -> None:
+    expected = {}
+    for name, make, code in HOSTILE:
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / f"{name}.yaml").write_bytes(make())
+        expected[name] = code
+    with ThreadPoolExecutor(max_workers=4) as pool:  # subprocesses: wall time, not CPU
+        results = dict(
+            zip(
+                expected,
+                pool.map(lambda n: console("validate", f"{n}/{n}.yaml", cwd=tmp_path), expected),
+                strict=True,
+            )
+        )
+    for name, code in expected.items():
+        result = results[name]
+        assert "Traceback" not in result.stderr, (name, result.stderr)
+        assert "internal error" not in result.stderr, (name, result.stderr)
+        assert result.code == code, (name, result.stdout, result.stderr)
+    missing = console("validate", "nope.yaml", cwd=tmp_path)
+    assert (missing.code, "Traceback" in missing.stderr) == (2, False)
+    assert missing.stderr == "fluxnotify: error: no such file or directory: nope.yaml\n"
+    (tmp_path / "no-yaml").mkdir()
+    empty_dir = console("validate", "no-yaml", cwd=tmp_path)
+    assert (empty_dir.code, "Traceback" in empty_dir.stderr) == (2, False)
