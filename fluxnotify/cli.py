@@ -39,8 +39,9 @@ def _root(
 
 
 def _register() -> None:
-    from fluxnotify.commands import rules, send, validate
+    from fluxnotify.commands import init, rules, send, validate
 
+    app.command("init")(init.init)
     app.command("validate")(validate.validate)
     app.command("rules")(rules.rules)
     app.command("test-send")(send.send)
