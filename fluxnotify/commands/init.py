@@ -111,7 +111,7 @@ def init(
     stdout: Annotated[
         bool, typer.Option("--stdout", help="Print one YAML stream instead of writing files.")
     ] = False,
-    force: Annotated[bool, typer.Option(help="Overwrite files that differ.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite files that differ.")] = False,
 ) -> None:
     """Write a Provider, an Alert and a Secret for Flux notifications, ready to commit."""
     from fluxnotify.errors import UsageError
