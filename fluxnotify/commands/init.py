@@ -147,12 +147,12 @@ def init(
     if stdout:
         sys.stdout.write(render.render(bundle.documents))
         sys.stdout.flush()
-        _summarize(console, bundle, None, None, prompted, request)
+        _summarize(console, bundle, None, None, prompted)
         return
     directory = output_dir or Path(".")
     files = {f.filename: render.render(f.documents) for f in bundle.files}
     report = writer.write_files(directory, files, force=force)
-    _summarize(console, bundle, report, _sops_state(directory, spec), prompted, request)
+    _summarize(console, bundle, report, _sops_state(directory, spec), prompted)
 
 
 def _ask_missing(request: InitRequest) -> None:
@@ -303,7 +303,6 @@ def _summarize(
     report: WriteReport | None,
     sops_state: SopsState | None,
     prompted: list[str],
-    request: InitRequest,
 ) -> None:
     """Files and what each does, then notes, then the next commands."""
     from rich.text import Text
@@ -330,8 +329,7 @@ def _summarize(
         console.print(Text(f"In {shown_dir}:", style="bold"))
         for filename, status, purpose in rows:
             console.print(Text(f"  {filename:<{width}}  {status:<9}  {purpose}"))
-    implied = bool(spec.slack_token and request.slack_token is None)
-    notes = summary.notes(spec, slack_token_implied=implied)
+    notes = summary.notes(spec)
     if spec.secret_mode is SecretMode.SOPS:
         unused = [summary.env_name(k) for k in spec.info.keys if summary.env_name(k) in os.environ]
         if unused:

@@ -122,6 +122,8 @@ class InitSpec:
     exclusions: tuple[str, ...] = ()
     metadata: tuple[tuple[str, str], ...] = ()
     slack_token: bool = False
+    #: Bot-token mode was chosen by init (for ``--route``), not by the user: say why.
+    slack_token_implied: bool = False
     routed: bool = False
 
     @property
@@ -353,13 +355,13 @@ def resolve(request: InitRequest) -> InitSpec:
     """Check every input against the target Flux version; the first problem is raised."""
     flux_version = resolve_flux_version(request.flux_version)
     provider_type = check_type(request.provider_type or DEFAULT_TYPE, flux_version)
-    slack_token = bool(request.slack_token)
     if request.slack_token is not None and provider_type != "slack":
         raise UsageError(
             f"--slack-token-mode is for --type slack only, not {provider_type}; leave it out"
         )
-    if provider_type == "slack" and request.routes and request.slack_token is None:
-        slack_token = True  # routing by channel needs chat.postMessage
+    # Routing by channel needs chat.postMessage: a webhook is bound to one channel.
+    implied = provider_type == "slack" and bool(request.routes) and request.slack_token is None
+    slack_token = implied or bool(request.slack_token)
     info = type_info(provider_type, slack_token=slack_token)
     if provider_type == "slack" and request.routes and not slack_token:
         raise UsageError(
@@ -399,4 +401,5 @@ def resolve(request: InitRequest) -> InitSpec:
         exclusions=tuple(check_regex(p, "--exclude") for p in request.exclusions),
         metadata=parse_metadata(request.metadata),
         slack_token=slack_token,
+        slack_token_implied=implied,
     )

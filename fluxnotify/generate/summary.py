@@ -37,10 +37,10 @@ def env_name(key: str) -> str:
     return f"FLUXNOTIFY_{key.upper()}"
 
 
-def notes(spec: InitSpec, *, slack_token_implied: bool) -> list[str]:
+def notes(spec: InitSpec) -> list[str]:
     """Plain facts about what was generated that a reader would otherwise miss."""
     lines: list[str] = []
-    if slack_token_implied:
+    if spec.slack_token_implied:
         lines.append(
             "Routing by channel uses a Slack bot token (chat.postMessage): an incoming webhook"
             " posts only to the channel it was made for."
@@ -53,7 +53,7 @@ def notes(spec: InitSpec, *, slack_token_implied: bool) -> list[str]:
             "An info Alert also receives errors (Flux has no info-only level), so errors reach"
             f" {_and(channels)}."
         )
-    elif any(r.severity is Severity.INFO for r in spec.routes):
+    elif info_routes:
         lines.append(
             "An info Alert sends every event, errors included: Flux has no info-only level."
         )
