@@ -86,7 +86,9 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
         )
     if secret_keys is not None and "token" not in secret_keys:
         yield Problem(
-            "chat.postMessage needs a bot token, but the Secret has no `token` key",
+            "chat.postMessage needs a bot token, but the Secret has no `token` key"
+            if secret_name
+            else "chat.postMessage needs a bot token, but the Provider has no secretRef",
             ("spec", "secretRef", "name") if secret_name else ("spec", "address"),
             hint="add the bot token (xoxb-...) to the Secret under `token`",
         )
