@@ -213,10 +213,15 @@ class Project:
             path = os.path.relpath(path, self.root)
         return path.replace(os.sep, "/")
 
-    def hits(self, rule: str, *paths: str, **options: object) -> list[Hit]:
+    def hits(
+        self,
+        rule: str,
+        *paths: str,
+        flux_version: str | None = None,
+        rules: dict[str, Severity | None] | None = None,
+    ) -> list[Hit]:
         """The findings of ``rule`` for ``paths``, as sorted (file, line, severity)."""
-        report = self.validate(*paths, **options)  # type: ignore[arg-type]
-        return self.of(report, rule)
+        return self.of(self.validate(*paths, flux_version=flux_version, rules=rules), rule)
 
     def of(self, report: Report, rule: str) -> list[Hit]:
         return sorted(

@@ -1,0 +1,211 @@
+"""duplicate-alerts: two Alerts deliver the same events to the same destination
+(reference 3e "Two Alerts that match the same event both send"; flux2#3072, #3406)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from routing_support import (
+    Project,
+    alert,
+    docs,
+    flux_kustomization,
+    hit,
+    kustomization,
+    provider,
+    secret,
+)
+
+RULE = "duplicate-alerts"
+ALERTMANAGER = "\n  address: http://alertmanager-operated.observability.svc:9093/api/v2/alerts/"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """One cluster, `prod`, that applies the folder `notify/`."""
+    p = Project(tmp_path)
+    p.cluster("prod")
+    p.write("clusters/prod/notify.yaml", flux_kustomization("notify", "./notify"))
+    return p
+
+
+def _lines(project: Project, name: str, count: int) -> list[int]:
+    return [project.line(name, "eventSources:", nth=i) for i in range(1, count + 1)]
+
+
+# --- flagged ------------------------------------------------------------------------------
+
+
+def test_info_and_error_alerts_on_the_same_provider(project: Project) -> None:
+    """An `info` Alert already receives errors: every error is posted twice."""
+    project.write(
+        "notify/alerts.yaml",
+        docs(
+            provider(),
+            secret(address="a"),
+            alert("all", severity="info"),
+            alert("errors", severity="error"),
+        ),
+    )
+    report = project.validate("notify")
+    first, second = _lines(project, "notify/alerts.yaml", 2)
+    assert project.of(report, RULE) == [
+        hit("notify/alerts.yaml", first, "warning"),
+        hit("notify/alerts.yaml", second, "warning"),
+    ]
+    messages = project.messages(report, RULE)
+    assert messages[0].startswith("Alert `errors` (")
+    assert messages[0].endswith(
+        f"notify/alerts.yaml:{project.line('notify/alerts.yaml', 'kind: Alert', nth=2) - 1}) sends the"
+        " same events to the same destination in namespace flux-system: each is posted twice"
+    )
+
+
+def test_two_providers_with_the_same_destination(project: Project) -> None:
+    """kashalls: `alert-manager` and `alertmanager` Providers post to the same address."""
+    project.write(
+        "notify/a.yaml",
+        docs(
+            provider("alert-manager", type_="alertmanager", secret=None, extra=ALERTMANAGER),
+            alert("alert-manager", provider_ref="alert-manager"),
+        ),
+    )
+    project.write(
+        "notify/b.yaml",
+        docs(
+            provider("alertmanager", type_="alertmanager", secret=None, extra=ALERTMANAGER),
+            alert(
+                "alertmanager",
+                provider_ref="alertmanager",
+                sources="    - kind: Kustomization\n      name: apps\n      namespace: flux-system",
+            ),
+        ),
+    )
+    report = project.validate("notify")
+    assert project.of(report, RULE) == [
+        hit("notify/a.yaml", project.line("notify/a.yaml", "eventSources:"), "warning"),
+        hit("notify/b.yaml", project.line("notify/b.yaml", "eventSources:"), "warning"),
+    ]
+
+
+def test_component_alert_next_to_a_namespace_alert(project: Project) -> None:
+    """A Component adds a second Alert pair in one of the namespaces that already has one."""
+    project.write(
+        "components/alerts/kustomization.yaml",
+        kustomization("provider.yaml", "alert.yaml", kind="Component"),
+    )
+    project.write(
+        "components/alerts/provider.yaml",
+        provider("am", None, type_="alertmanager", secret=None, extra=ALERTMANAGER),
+    )
+    project.write(
+        "components/alerts/alert.yaml",
+        alert("am", None, provider_ref="am", sources="    - kind: HelmRelease\n      name: '*'"),
+    )
+    project.write("notify/kustomization.yaml", kustomization("media", "games"))
+    project.write(
+        "notify/media/kustomization.yaml",
+        kustomization("namespace.yaml", namespace="media", components=("../../components/alerts",)),
+    )
+    project.write(
+        "notify/media/namespace.yaml",
+        docs(
+            provider(
+                "alert-manager", "media", type_="alertmanager", secret=None, extra=ALERTMANAGER
+            ),
+            alert(
+                "alert-manager",
+                "media",
+                provider_ref="alert-manager",
+                sources="    - kind: HelmRelease\n      name: '*'",
+            ),
+        ),
+    )
+    project.write(
+        "notify/games/kustomization.yaml",
+        kustomization(namespace="games", components=("../../components/alerts",)),
+    )
+    report = project.validate("notify", "components")
+    assert project.of(report, RULE) == [
+        hit(
+            "components/alerts/alert.yaml",
+            project.line("components/alerts/alert.yaml", "eventSources:"),
+            "warning",
+        ),
+        hit(
+            "notify/media/namespace.yaml",
+            project.line("notify/media/namespace.yaml", "eventSources:"),
+            "warning",
+        ),
+    ]
+    assert all("in namespace media" in m for m in project.messages(report, RULE))
+
+
+# --- not flagged --------------------------------------------------------------------------
+
+
+def test_different_channels_or_sources(project: Project) -> None:
+    errors = provider("errors", secret="slack-url", extra="\n  channel: errors")
+    everything = provider("everything", secret="slack-url", extra="\n  channel: everything")
+    project.write(
+        "notify/channels.yaml",
+        docs(
+            errors,
+            everything,
+            secret(address="a"),
+            alert("a", provider_ref="errors"),
+            alert("b", provider_ref="everything", severity="info"),
+        ),
+    )
+    hr = "    - kind: HelmRelease\n      name: podinfo"
+    project.write(
+        "notify/sources.yaml",
+        docs(
+            alert("c", provider_ref="errors", sources=hr),
+            alert("d", provider_ref="errors", sources=hr.replace("podinfo", "grafana")),
+        ),
+    )
+    assert project.hits(RULE, "notify/channels.yaml", "notify/sources.yaml") == []
+
+
+def test_suspended_filtered_or_label_selected(project: Project) -> None:
+    suspended = alert("suspended") + "  suspend: true\n"
+    filtered = alert("filtered") + "  exclusionList:\n    - '^Reconciliation finished'\n"
+    labels = alert(
+        "labels",
+        sources="    - kind: Kustomization\n      name: '*'\n      matchLabels:\n        team: web",
+    )
+    project.write(
+        "notify/alerts.yaml",
+        docs(provider(), secret(address="a"), alert(), suspended, filtered, labels),
+    )
+    assert project.hits(RULE, "notify") == []
+
+
+def test_one_component_alert_in_many_namespaces(project: Project) -> None:
+    """onedr0p: the same Alert in twelve namespaces is one Alert per namespace, not a duplicate."""
+    project.write(
+        "components/alerts/kustomization.yaml",
+        kustomization("provider.yaml", "alert.yaml", kind="Component"),
+    )
+    project.write(
+        "components/alerts/provider.yaml",
+        provider("am", None, type_="alertmanager", secret=None, extra=ALERTMANAGER),
+    )
+    project.write("components/alerts/alert.yaml", alert("am", None, provider_ref="am"))
+    project.write("notify/kustomization.yaml", kustomization("a", "b"))
+    for ns in ("a", "b"):
+        project.write(
+            f"notify/{ns}/kustomization.yaml",
+            kustomization(namespace=ns, components=("../../components/alerts",)),
+        )
+    assert project.hits(RULE, "components") == []
+
+
+def test_same_alerts_in_different_clusters(project: Project) -> None:
+    project.cluster("staging")
+    project.write("clusters/staging/notify.yaml", flux_kustomization("notify", "./staging-notify"))
+    project.write("notify/alert.yaml", docs(provider(), secret(address="a"), alert()))
+    project.write("staging-notify/alert.yaml", docs(provider(), secret(address="a"), alert()))
+    assert project.hits(RULE) == []
