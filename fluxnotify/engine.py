@@ -7,7 +7,6 @@ Nothing here prints or exits; ``commands/validate.py`` renders the Report and
 from __future__ import annotations
 
 import os
-from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +19,6 @@ from fluxnotify.model import Finding, Problem, Severity
 from fluxnotify.project import Project, find_root, project_listing
 from fluxnotify.rules import ENGINE_RULES, FILE_RULES, RULES, enabled_by_default
 from fluxnotify.rules.base import Context
-
-#: Objects of one kind in a run from which the compiled schema check pays for its compile.
-SCREEN_AFTER = 100
 
 
 @dataclass(frozen=True)
@@ -86,9 +82,6 @@ def validate(options: Options) -> Report:
         "from --flux-version" if options.flux_version else f"from {options.config.source}"
     )
 
-    kind_counts = Counter(
-        (doc.api_version, doc.kind) for source in project.targets for doc in source.documents
-    )
     findings: list[Finding] = []
     versions: dict[str, str] = {}
     notes: list[tuple[str, str]] = []
@@ -106,7 +99,7 @@ def validate(options: Options) -> Report:
             versions.setdefault(version, reason)
             for doc in source.documents:
                 objects += 1
-                ctx = _context(doc, version, project, levels, kind_counts)
+                ctx = _context(doc, version, project, levels)
                 found.extend(_doc_findings(doc, ctx, levels))
         findings.extend(_suppress(source, found, levels))
     findings.sort()
@@ -118,7 +111,6 @@ def _context(
     version: str,
     project: Project,
     levels: Mapping[str, Severity | None],
-    kind_counts: Counter[tuple[str, str]],
 ) -> Context:
     issues = None
     if levels.get("schema") or levels.get("unknown-field"):
@@ -128,7 +120,6 @@ def _context(
             doc.api_version,
             doc.kind,
             secret_values=doc.kind == "Secret" or doc.sops,
-            screen=kind_counts[(doc.api_version, doc.kind)] >= SCREEN_AFTER,
         )
         issues = tuple(found) if found is not None else None
     patch_file = doc.file.display != "-" and os.path.abspath(doc.file.path) in project.patch_files

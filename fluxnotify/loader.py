@@ -25,6 +25,7 @@ import yaml
 
 from fluxnotify.errors import InputError
 from fluxnotify.model import ObjectRef
+from fluxnotify.scan import scan
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git",
@@ -68,6 +69,26 @@ RELEVANT_KINDS: frozenset[str] = frozenset(
         "SealedSecret",
     }
 )
+
+#: Kinds whose objects, in files nobody asked about, only need their identity (and for a
+#: Flux Kustomization its path): they can be scanned instead of parsed (fluxnotify/scan.py).
+SCANNABLE_KINDS: frozenset[str] = frozenset(
+    {
+        "Kustomization",
+        "HelmRelease",
+        "GitRepository",
+        "HelmRepository",
+        "HelmChart",
+        "OCIRepository",
+        "Bucket",
+        "ImageRepository",
+        "ImagePolicy",
+        "ImageUpdateAutomation",
+        "ArtifactGenerator",
+        "ExternalArtifact",
+    }
+)
+_FLUX_OPERATOR_HINTS = ("flux-operator", "flux-instance", "controlplaneio")
 
 KUSTOMIZATION_FILES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
 
@@ -345,8 +366,14 @@ def _template_not_yaml(source: SourceFile, path: Path) -> bool:
     )
 
 
-def load(path: Path, display: str, *, full: bool, data: bytes | None = None) -> SourceFile:
-    """Read and parse one file; never raises for bad content (it becomes ``syntax``)."""
+def load(
+    path: Path, display: str, *, full: bool, data: bytes | None = None, scan_ok: bool = False
+) -> SourceFile:
+    """Read and parse one file; never raises for bad content (it becomes ``syntax``).
+
+    ``scan_ok``: the file is only read for references, so objects whose identity is
+    all that matters may be scanned rather than parsed.
+    """
     source = SourceFile(path=path, display=display)
     if data is None:
         try:
@@ -370,6 +397,8 @@ def load(path: Path, display: str, *, full: bool, data: bytes | None = None) -> 
             1, 1, f"file too large to check ({len(data) / 1e6:.1f} MB; the limit is 16 MB)"
         )
         return source
+    if scan_ok and not full and _scanned(source, text):
+        return source
     source.parsed = True
     _parse(source, text, full)
     if is_helm_template(text, path) and _template_not_yaml(source, path):
@@ -380,6 +409,25 @@ def load(path: Path, display: str, *, full: bool, data: bytes | None = None) -> 
         source.duplicate_keys = []
         source.document_count = 0
     return source
+
+
+def _scanned(source: SourceFile, text: str) -> bool:
+    """Fill ``source`` from the line scanner when every relevant object in it is scannable."""
+    if source.path.name in KUSTOMIZATION_FILES or any(h in text for h in _FLUX_OPERATOR_HINTS):
+        return False
+    if not set(_KIND_LINE.findall(text)) <= SCANNABLE_KINDS:
+        return False
+    documents = scan(text)
+    if documents is None:
+        return False
+    source.document_count = len(documents)
+    for index, value in enumerate(documents):
+        if value is None:
+            continue
+        api_version, kind = value.get("apiVersion"), value.get("kind")
+        if isinstance(api_version, str) and isinstance(kind, str) and kind in SCANNABLE_KINDS:
+            source.documents.append(Document(source, index, value, api_version, kind))
+    return True
 
 
 def _parse(source: SourceFile, text: str, full: bool) -> None:

@@ -80,7 +80,7 @@ class Project:
     def load(cls, root: Path, targets: Sequence[Target], listing: Sequence[Path]) -> Project:
         """Load the targets, then the rest of the project (``listing``: project_listing())."""
         project = cls(root=root)
-        jobs: list[tuple[Path, str, bool]] = []
+        jobs: list[tuple[Path, str, bool | None]] = []
         keys: list[str | None] = []
         for target in targets:
             if target.display == "-":
@@ -93,7 +93,7 @@ class Project:
             absolute = os.path.abspath(path)
             if absolute not in wanted:
                 wanted.add(absolute)
-                jobs.append((path, str(path), False))
+                jobs.append((path, str(path), None))
                 keys.append(None)  # not a target: unreadable is not an error
         for key, result in zip(keys, _load_all(jobs), strict=True):
             if isinstance(result, InputError):
@@ -185,15 +185,16 @@ class Project:
 PARALLEL_AFTER = 1500
 
 
-def _load_job(job: tuple[Path, str, bool]) -> SourceFile | InputError:
+def _load_job(job: tuple[Path, str, bool | None]) -> SourceFile | InputError:
+    """``full`` None: a file outside the targets, read for references only."""
     path, display, full = job
     try:
-        return load(path, display, full=full)
+        return load(path, display, full=bool(full), scan_ok=full is None)
     except InputError as exc:
         return exc
 
 
-def _load_all(jobs: list[tuple[Path, str, bool]]) -> list[SourceFile | InputError]:
+def _load_all(jobs: list[tuple[Path, str, bool | None]]) -> list[SourceFile | InputError]:
     """Load files, in several processes on a large repository: parsing is CPU-bound."""
     workers = min(os.cpu_count() or 1, 8)
     methods = multiprocessing.get_all_start_methods()
@@ -253,7 +254,7 @@ def _is_within(path: str, scope: str) -> bool:
     return path == scope or path.startswith(scope.rstrip(os.sep) + os.sep)
 
 
-_PATCH_KIND = re.compile(r"^kind:\s*[\"']?(\w+)", re.MULTILINE)
+_PATCH_KIND = re.compile(r"\bkind:\s*[\"']?(\w+)")
 _FLUX_OPERATOR = re.compile(r"flux-operator|flux-instance|controlplaneio-fluxcd")
 
 
@@ -269,7 +270,8 @@ def _installs_flux_operator(doc: Document) -> bool:
 
 
 def _patched_kinds(patches: Any) -> set[str]:
-    """Kinds a list of kustomize patches may complete (by target or by the patch's own kind)."""
+    """Kinds a list of kustomize patches may complete: its targets, and every kind an inline
+    patch names (nested patches, such as a Kustomization's HelmRelease defaults, count too)."""
     kinds: set[str] = set()
     if not isinstance(patches, list):
         return kinds

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import importlib
 import json
 import re
 from collections.abc import Callable
@@ -61,32 +62,27 @@ def _validator(api_version: str, kind: str) -> Validator | None:
 
 @functools.cache
 def _fast_validator(api_version: str, kind: str) -> Callable[[Any], Any] | None:
-    """A compiled pass/fail check (fastjsonschema): ~25 times faster than jsonschema per
-    object, but it costs a compile and stops at the first error, so it only screens
-    objects of kinds a run meets often; failures are re-checked with jsonschema."""
-    schema = load_schema(api_version, kind)
-    if schema is None:
+    """The generated pass/fail check for a schema (scripts/generate_validators.py)."""
+    name = schema_name(api_version, kind)
+    module = "v_" + "".join(c if c.isalnum() else "_" for c in name.removesuffix(".json"))
+    try:
+        generated = importlib.import_module(f"fluxnotify._validators.{module}")
+    except ModuleNotFoundError:
         return None
-    import fastjsonschema
-
-    # The keywords the schemas use mean the same in draft 7, which fastjsonschema knows.
-    draft7 = {**schema, "$schema": "http://json-schema.org/draft-07/schema#"}
-    check: Callable[[Any], Any] = fastjsonschema.compile(
-        draft7, use_default=False, use_formats=False
-    )
+    check: Callable[[Any], Any] = generated.validate
     return check
 
 
 def passes_fast(data: dict[str, Any], api_version: str, kind: str) -> bool:
-    """True when the compiled check finds no problem (then jsonschema would find none)."""
+    """True when the generated check finds no problem (then jsonschema would find none)."""
     check = _fast_validator(api_version, kind)
     if check is None:
         return False
-    from fastjsonschema import JsonSchemaException
+    from fluxnotify._validators._errors import JsonSchemaValueException
 
     try:
         check(data)
-    except JsonSchemaException:
+    except JsonSchemaValueException:
         return False
     return True
 
@@ -179,14 +175,13 @@ def validate(
     kind: str,
     *,
     secret_values: bool = False,
-    screen: bool = False,
 ) -> list[SchemaIssue] | None:
     """All schema issues of one object, or None when no schema is bundled for it.
 
-    ``screen`` first runs the compiled check, worth its compile cost when a run
-    meets many objects of the kind.
+    The generated check screens first: most objects pass, and then neither
+    jsonschema's import nor its slower interpretation of the schema is paid for.
     """
-    if screen and passes_fast(data, api_version, kind):
+    if passes_fast(data, api_version, kind):
         return []
     validator = _validator(api_version, kind)
     if validator is None:

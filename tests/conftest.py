@@ -29,13 +29,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(
-    item: pytest.Item, call: pytest.CallInfo[None]
-) -> pytest.TestReport:
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
     report: pytest.TestReport = yield
     if REQUIRE_SHARED and report.skipped and "needs_shared" in item.keywords:
         report.outcome = "failed"
-        report.longrepr = f"needs_shared test skipped although FLUXNOTIFY_REQUIRE_SHARED=1: {item.nodeid}"
+        report.longrepr = (
+            f"needs_shared test skipped although FLUXNOTIFY_REQUIRE_SHARED=1: {item.nodeid}"
+        )
     return report
 
 
