@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SHARED
-from validate_support import validate
+from validate_support import SHARED, validate
 
 from fluxnotify.model import Severity
 

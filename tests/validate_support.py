@@ -20,6 +20,8 @@ from fluxnotify.engine import validate as run_engine
 from fluxnotify.model import Finding
 
 REPO = Path(__file__).resolve().parents[1]
+#: ../shared, as tests/conftest.py finds it
+SHARED = Path(os.environ.get("FLUXNOTIFY_SHARED", REPO.parent / "shared"))
 #: The console script installed next to the interpreter running the tests.
 CONSOLE_SCRIPT = Path(sys.executable).with_name("fluxnotify")
 #: The rules of validate part 1, whose findings these tests pin down exactly.
