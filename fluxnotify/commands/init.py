@@ -164,7 +164,7 @@ def _ask_missing(request: InitRequest) -> None:
     version = specs.resolve_flux_version(request.flux_version)
     if request.provider_type is None:
         request.provider_type = typer.prompt(
-            f"Provider type ({len(provider_types(version))} kinds, e.g. slack, msteams, generic)",
+            f"Provider type ({len(provider_types(version))} types, e.g. slack, msteams, generic)",
             default=specs.DEFAULT_TYPE,
             value_proc=_checked(lambda value: specs.check_type(value, version)),
             err=True,
