@@ -136,15 +136,32 @@ def _type_of(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
+#: Fields whose values are URLs that may carry a credential (a webhook path, user:password).
+CREDENTIAL_FIELDS = frozenset({"address", "proxy"})
+_URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^/@\s]*@)?(?P<host>[^/?#\s]*)")
+
+
+def url_outline(value: str) -> str:
+    """Scheme and host of a URL, the rest elided: ``https://hooks.slack.com/...``."""
+    match = _URL.match(value)
+    scheme, host = (match["scheme"] or "", match["host"]) if match else ("", "")
+    return f"{scheme}{host}/..." if len(scheme) + len(host) < len(value) else f"{scheme}{host}"
+
+
 class Redactor:
     """Shows values in messages, except where they may be credentials."""
 
     def __init__(self, secret: bool) -> None:
         self.secret = secret
 
-    def show(self, value: Any) -> str:
+    def hides(self, path: tuple[str | int, ...]) -> bool:
+        return self.secret or (bool(path) and path[-1] in CREDENTIAL_FIELDS)
+
+    def show(self, value: Any, path: tuple[str | int, ...] = ()) -> str:
         if self.secret:
             return "(value hidden)"
+        if isinstance(value, str) and path and path[-1] in CREDENTIAL_FIELDS:
+            return repr(url_outline(value))
         text = json.dumps(value) if not isinstance(value, str) else repr(value)
         return text if len(text) <= 80 else text[:77] + "..."
 
@@ -300,9 +317,9 @@ def _describe(
             else []
         )
         hint = f"did you mean `{close[0]}`?" if close else None
-        return f"{where} is {redact.show(value)}: allowed values are {allowed}", hint
+        return f"{where} is {redact.show(value, path)}: allowed values are {allowed}", hint
     if keyword == "const":
-        return f"{where} must be {expected!r}, not {redact.show(value)}", None
+        return f"{where} must be {expected!r}, not {redact.show(value, path)}", None
     if keyword == "type":
         wanted = expected if isinstance(expected, list) else [expected]
         names = " or ".join(_TYPE_NAMES.get(str(w), str(w)) for w in wanted)
@@ -316,8 +333,8 @@ def _describe(
     if keyword == "pattern":
         meaning = _PATTERN_MEANINGS.get(str(expected))
         if meaning is not None:
-            return f"{where} is {redact.show(value)}: {meaning[0]}", meaning[1]
-        return f"{where} is {redact.show(value)}, which does not match `{expected}`", None
+            return f"{where} is {redact.show(value, path)}: {meaning[0]}", meaning[1]
+        return f"{where} is {redact.show(value, path)}, which does not match `{expected}`", None
     if keyword in ("maxLength", "minLength"):
         size = len(value) if isinstance(value, str) else 0
         bound = "at most" if keyword == "maxLength" else "at least"
@@ -326,7 +343,7 @@ def _describe(
         bound = "at most" if keyword == "maxItems" else "at least"
         return f"{where} must have {bound} {expected} items", None
     if keyword in ("maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum"):
-        return f"{where} is {redact.show(value)}: {keyword} is {expected}", None
+        return f"{where} is {redact.show(value, path)}: {keyword} is {expected}", None
     if keyword == "not":
         return f"{where} has a combination of fields that is not allowed", None
-    return f"{where}: {error.message if not redact.secret else keyword + ' failed'}", None
+    return f"{where}: {error.message if not redact.hides(path) else keyword + ' failed'}", None

@@ -480,3 +480,26 @@ def test_receiver_v1_generic_oidc_cel_rules(tmp_path: Path) -> None:
     """
     messages = [f.message for f in lint(tmp_path, text) if f.rule == "schema"]
     assert any("oidcProvider" in m for m in messages), messages
+
+
+def test_urls_that_may_hold_credentials_are_outlined(tmp_path: Path) -> None:
+    text = """
+    apiVersion: notification.toolkit.fluxcd.io/v1beta1
+    kind: Provider
+    metadata:
+      name: slack
+    spec:
+      type: slack
+      address: hooks.slack.com/services/T0000/B0000/WEBHOOKSECRET
+      proxy: ftp://user:PROXYPASSWORD@proxy.internal:3128
+    """
+    findings = [f for f in lint(tmp_path, text, flux_version="2.6") if f.rule == "schema"]
+    assert [(f.line, f.column) for f in findings] == [
+        at(text, "address:", "hooks"),
+        at(text, "proxy:", "ftp"),
+    ]
+    assert "'hooks.slack.com/...'" in findings[0].message
+    assert "'ftp://proxy.internal:3128/...'" in findings[1].message
+    for finding in findings:
+        assert "WEBHOOKSECRET" not in finding.message
+        assert "PROXYPASSWORD" not in finding.message
