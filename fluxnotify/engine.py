@@ -13,6 +13,7 @@ from pathlib import Path
 from types import ModuleType
 
 from fluxnotify import directives, schemas
+from fluxnotify.cache import FileCache
 from fluxnotify.config import Config
 from fluxnotify.loader import DEFAULT_EXCLUDES, Document, SourceFile, discover
 from fluxnotify.model import Finding, Problem, Severity
@@ -29,6 +30,8 @@ class Options:
     exclude: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
     config: Config = field(default_factory=Config)
+    #: keep what was read from files outside the targets in <root>/.fluxnotify_cache
+    cache: bool = True
 
 
 @dataclass
@@ -74,7 +77,8 @@ def validate(options: Options) -> Report:
     excludes = (*DEFAULT_EXCLUDES, *options.config.exclude, *options.exclude)
     listing = project_listing(root, excludes) if root.is_dir() else []
     targets = discover(options.paths, excludes, root, listing)
-    project = Project.load(root, targets, listing)
+    cache = FileCache(root) if options.cache and root.is_dir() else None
+    project = Project.load(root, targets, listing, cache)
     auto = ("cross-namespace-source",) if project.blocks_cross_namespace_refs else ()
     levels = rule_levels(options.config, options.disable, auto)
     forced = options.flux_version or options.config.flux_version

@@ -100,6 +100,12 @@ _HELM_TEMPLATE = re.compile(
     r"\{\{-?\s*(?:\.Values|\.Release|\.Chart|include|template|if|range|with|define|toYaml|\$)"
 )
 
+_GOTK_VERSION = re.compile(
+    r"^#\s*Flux Version:\s*(\S+)|app\.kubernetes\.io/version:\s*[\"']?(v?\d+\.\d+[^\s\"']*)",
+    re.MULTILINE,
+)
+_NO_CROSS_NS = re.compile(r"--no-cross-namespace-refs(?:=true)?\b(?!=false)")
+
 MAX_FILE_BYTES = 16 * 1024 * 1024
 #: Nodes a document may expand to through aliases before it counts as an alias bomb.
 MAX_NODES = 200_000
@@ -240,6 +246,10 @@ class SourceFile:
     note: str | None = None
     parsed: bool = False
     document_count: int = 0
+    #: the Flux release a gotk-components.yaml names in its header
+    flux_version: str | None = None
+    #: the text turns on --no-cross-namespace-refs for the controllers
+    blocks_cross_namespace_refs: bool = False
     _nodes: list[Any] | None = field(default=None, repr=False)
 
     def locate(self, index: int, path: Sequence[str | int], key: bool = False) -> tuple[int, int]:
@@ -259,7 +269,12 @@ class SourceFile:
 
     def _compose(self) -> list[Any]:
         if self._nodes is None:
-            text = self.text or ""
+            text = self.text
+            if text is None:  # loaded from the cache: read the file again for positions
+                try:
+                    text = self.path.read_bytes().decode("utf-8-sig")
+                except (OSError, UnicodeDecodeError):
+                    text = ""
             try:
                 self._nodes = list(yaml.compose_all(text, Loader=_Loader))
             except yaml.YAMLError:
@@ -390,6 +405,11 @@ def load(
         )
         return source
     source.text = text
+    if path.name == "gotk-components.yaml":
+        match = _GOTK_VERSION.search(text)
+        source.flux_version = (match.group(1) or match.group(2)) if match else None
+    if "no-cross-namespace-refs" in text and _NO_CROSS_NS.search(text):
+        source.blocks_cross_namespace_refs = True
     if not full and not is_relevant(text, path):
         return source
     if len(data) > MAX_FILE_BYTES:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from fluxnotify import fluxversion
+from fluxnotify.cache import FileCache
 from fluxnotify.errors import InputError
 from fluxnotify.graph import build_graph
 from fluxnotify.index import Index
@@ -31,14 +32,6 @@ from fluxnotify.loader import (
     load_target,
     walk,
 )
-
-_GOTK_VERSION = re.compile(
-    r"^#\s*Flux Version:\s*(\S+)|app\.kubernetes\.io/version:\s*[\"']?(v?\d+\.\d+[^\s\"']*)",
-    re.MULTILINE,
-)
-
-
-_NO_CROSS_NS = re.compile(r"--no-cross-namespace-refs(?:=true)?\b(?!=false)")
 
 
 def find_root(start: Path) -> Path:
@@ -77,8 +70,15 @@ class Project:
     _index: Index | None = None
 
     @classmethod
-    def load(cls, root: Path, targets: Sequence[Target], listing: Sequence[Path]) -> Project:
-        """Load the targets, then the rest of the project (``listing``: project_listing())."""
+    def load(
+        cls,
+        root: Path,
+        targets: Sequence[Target],
+        listing: Sequence[Path],
+        cache: FileCache | None = None,
+    ) -> Project:
+        """Load the targets, then the rest of the project (``listing``: project_listing()),
+        from ``cache`` where the files have not changed."""
         project = cls(root=root)
         jobs: list[tuple[Path, str, bool | None]] = []
         keys: list[str | None] = []
@@ -93,6 +93,10 @@ class Project:
             absolute = os.path.abspath(path)
             if absolute not in wanted:
                 wanted.add(absolute)
+                cached = cache.get(absolute, path) if cache is not None else None
+                if cached is not None:
+                    project.files[absolute] = cached
+                    continue
                 jobs.append((path, str(path), None))
                 keys.append(None)  # not a target: unreadable is not an error
         for key, result in zip(keys, _load_all(jobs), strict=True):
@@ -100,9 +104,14 @@ class Project:
                 if key is not None:
                     raise result
                 continue
+            absolute = os.path.abspath(result.path)
             if key is not None:
                 project.targets.append(result)
-            project.files[os.path.abspath(result.path)] = result
+            elif cache is not None:
+                cache.put(absolute, result)
+            project.files[absolute] = result
+        if cache is not None:
+            cache.save(set(project.files))
         for source in project.targets:
             if source.display == "-":
                 project.files[os.path.abspath("-")] = source
@@ -124,12 +133,10 @@ class Project:
     def _scan(self) -> None:
         for path, source in self.files.items():
             name = os.path.basename(path)
-            if source.text and _NO_CROSS_NS.search(source.text):
+            if source.blocks_cross_namespace_refs:
                 self.blocks_cross_namespace_refs = True
-            if name == "gotk-components.yaml" and source.text:
-                match = _GOTK_VERSION.search(source.text)
-                if match:
-                    self._add_version(path, match.group(1) or match.group(2))
+            if source.flux_version:
+                self._add_version(path, source.flux_version)
             for doc in source.documents:
                 if doc.kind == "FluxInstance" or _installs_flux_operator(doc):
                     self.uses_flux_operator = True

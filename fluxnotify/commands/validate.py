@@ -47,6 +47,12 @@ def validate(
     ] = None,
     disable: Annotated[list[str] | None, typer.Option(help="Turn a rule off (repeatable).")] = None,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+    cache: Annotated[
+        bool,
+        typer.Option(
+            help="Reuse what was read from unchanged files (in <root>/.fluxnotify_cache)."
+        ),
+    ] = True,
 ) -> None:
     """Check Flux notification manifests: schemas, API versions, references, secrets."""
     from fluxnotify.config import load_config, parse_flux_version_option
@@ -76,6 +82,7 @@ def validate(
         exclude=tuple(exclude or ()),
         disable=tuple(disable or ()),
         config=config,
+        cache=cache,
     )
     report = run_validate(options)
     name = choose(output_format.value if output_format else None)

@@ -87,7 +87,9 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
             continue
         if "*" in name or POST_BUILD_VAR.search(name) or name in CREATED_BY_FLUX:
             continue
-        if kind in fluxversion.FLUX_OPERATOR_KINDS or not ctx.index.defines(kind):
+        if kind in fluxversion.FLUX_OPERATOR_KINDS or not any(
+            _is_flux(p.doc) for p in ctx.index.of_kind(kind)
+        ):
             continue
         namespace = entry.get("namespace")
         missing = set()

@@ -1,0 +1,102 @@
+"""A cache of what was read from the files outside the targets, for the pre-commit case.
+
+Validating one changed file still needs the whole project (its Provider, its
+Secret, the kustomizations that set its namespace). Between two commits almost
+none of those files change, so what was read from each is kept, keyed by its
+size and modification time, in ``<root>/.fluxnotify_cache/`` (which ignores
+itself in git), as ruff and mypy do. Targets are always read afresh. JSON,
+not pickle: a cache directory must never be able to run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fluxnotify import __version__
+from fluxnotify.loader import Document, SourceFile
+
+CACHE_DIR = ".fluxnotify_cache"
+FORMAT = 1
+
+
+class FileCache:
+    def __init__(self, root: Path) -> None:
+        self.file = root / CACHE_DIR / f"files-{FORMAT}.json"
+        self.entries: dict[str, list[Any]] = {}
+        self.fresh: dict[str, list[Any]] = {}
+        self.changed = False
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict) and data.get("version") == __version__:
+            entries = data.get("files")
+            self.entries = entries if isinstance(entries, dict) else {}
+
+    @staticmethod
+    def _stamp(path: Path) -> tuple[int, int] | None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return stat.st_size, stat.st_mtime_ns
+
+    def get(self, key: str, path: Path) -> SourceFile | None:
+        """What was read from ``path`` before, if it has not changed since."""
+        entry = self.entries.get(key)
+        stamp = self._stamp(path)
+        if entry is None or stamp is None or entry[:2] != list(stamp):
+            self.changed = True
+            return None
+        self.fresh[key] = entry
+        _, _, count, version, blocks, documents = entry
+        source = SourceFile(path=path, display=str(path), document_count=count)
+        source.flux_version = version
+        source.blocks_cross_namespace_refs = blocks
+        source.documents = [
+            Document(source, index, data, data["apiVersion"], data["kind"])
+            for index, data in documents
+        ]
+        return source
+
+    def put(self, key: str, source: SourceFile) -> None:
+        stamp = self._stamp(source.path)
+        if stamp is None:
+            return
+        self.fresh[key] = [
+            *stamp,
+            source.document_count,
+            source.flux_version,
+            source.blocks_cross_namespace_refs,
+            [[doc.index, doc.data] for doc in source.documents],
+        ]
+        self.changed = True
+
+    def save(self, keep: set[str]) -> None:
+        """Write the entries of the files in ``keep`` (the project's files: entries of deleted
+        files go, those of this run's targets stay). A read-only tree goes without a cache."""
+        for key in keep:
+            if key not in self.fresh and key in self.entries:
+                self.fresh[key] = self.entries[key]
+        if not self.changed and len(self.fresh) == len(self.entries):
+            return
+        folder = self.file.parent
+        with contextlib.suppress(OSError, TypeError, ValueError):
+            folder.mkdir(exist_ok=True)
+            ignore = folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# written by fluxnotify\n*\n", encoding="utf-8")
+            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".files-", suffix=".tmp")
+            try:
+                text = json.dumps({"version": __version__, "files": self.fresh}, default=str)
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    out.write(text)
+                os.replace(temporary, self.file)
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
