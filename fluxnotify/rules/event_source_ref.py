@@ -50,12 +50,18 @@ def _namespace_fits(written: str | None, namespace: str) -> bool:
     return written is None or written == namespace or _TEMPLATE.search(written) is not None
 
 
+def _is_flux(doc: Document) -> bool:
+    """A Flux object (not, say, kustomize's own kustomization.yaml, also kind Kustomization)."""
+    return doc.group.endswith(".toolkit.fluxcd.io")
+
+
 def _could_be_defined(kind: str, name: str, where: Placement, ctx: Context) -> bool:
     """An object that the build could name ``name``: a templated name or namespace, or a
     ResourceSet that generates objects of ``kind``."""
     for placed in ctx.index.of_kind(kind):
         if (
-            clusters_match(placed.placement.cluster, where.cluster)
+            _is_flux(placed.doc)
+            and clusters_match(placed.placement.cluster, where.cluster)
             and _matches(placed.doc.name, name)
             and _namespace_fits(placed.placement.namespace, str(where.namespace))
         ):
@@ -98,9 +104,8 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
             if ns is None or "*" in ns:
                 continue
             where = Placement(placement.cluster, ns)
-            if not ctx.index.find(kind, name, where) and not _could_be_defined(
-                kind, name, where, ctx
-            ):
+            found = any(_is_flux(p.doc) for p in ctx.index.find(kind, name, where))
+            if not found and not _could_be_defined(kind, name, where, ctx):
                 missing.add(ns)
         if missing:
             yield Problem(
