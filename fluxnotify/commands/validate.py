@@ -15,6 +15,7 @@ class OutputFormat(str, Enum):
     parsable = "parsable"
     json = "json"
     github = "github"
+    sarif = "sarif"
 
 
 def validate(

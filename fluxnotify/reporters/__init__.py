@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable
 
 from fluxnotify.engine import Report
-from fluxnotify.reporters import github, json_format, parsable, text
+from fluxnotify.reporters import github, json_format, parsable, sarif, text
 
 Renderer = Callable[[Report], str]
 
@@ -15,6 +15,7 @@ REPORTERS: dict[str, Renderer] = {
     "parsable": parsable.render,
     "json": json_format.render,
     "github": github.render,
+    "sarif": sarif.render,
 }
 
 
