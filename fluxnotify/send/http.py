@@ -204,7 +204,7 @@ def _client(settings: Settings, seam: Seam) -> httpx.Client:
     except ImportError:
         raise ConfigError(
             "a SOCKS proxy needs the optional 'socksio' package",
-            hint="install it with: pip install 'httpx[socks]'",
+            hint="install it with: pip install 'fluxnotify[socks]'",
         ) from None
     except ValueError:
         raise ConfigError("the proxy address is not a valid http(s) or socks5 URL") from None

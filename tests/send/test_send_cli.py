@@ -318,7 +318,7 @@ def test_socks_proxy_without_socksio_is_a_clear_config_error(cli: Cli) -> None:
     assert result.code == 2
     assert result.err.splitlines() == [
         "fluxnotify: error: a SOCKS proxy needs the optional 'socksio' package",
-        "  hint: install it with: pip install 'httpx[socks]'",
+        "  hint: install it with: pip install 'fluxnotify[socks]'",
     ]
 
 
