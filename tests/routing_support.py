@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -23,6 +24,7 @@ from fluxnotify.engine import Options, Report
 from fluxnotify.engine import validate as run_engine
 from fluxnotify.model import Finding, Severity
 
+REPO = Path(__file__).resolve().parents[1]
 #: The console script installed next to the interpreter running the tests.
 CONSOLE_SCRIPT = Path(sys.executable).with_name("fluxnotify")
 
@@ -279,3 +281,39 @@ def console(*args: str | Path, cwd: Path) -> Result:
 
 def rules_of(findings: Iterable[Finding]) -> set[str]:
     return {f.rule for f in findings}
+
+
+def page_examples(rule: str, section: str) -> list[str]:
+    """The ```yaml blocks of one section of ``docs/rules/<rule>.md``."""
+    text = (REPO / "docs" / "rules" / f"{rule}.md").read_text(encoding="utf-8")
+    body = text.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```yaml\n(.*?)```", body, re.S)
+
+
+def check_page(
+    rule: str,
+    root: Path,
+    files: tuple[str, ...] = ("manifest.yaml",),
+    rules: dict[str, Severity | None] | None = None,
+) -> None:
+    """The page's failing example gives the findings it shows; its fixed example none.
+
+    The first yaml blocks of each example are written to ``files`` (in order), each
+    example in a project of its own.
+    """
+    text = (REPO / "docs" / "rules" / f"{rule}.md").read_text(encoding="utf-8")
+    shown = text.split("## Failing example", 1)[1].split("## Fixed example", 1)[0]
+    for section, must_fail in (("Failing example", True), ("Fixed example", False)):
+        project = Project(root / section.split()[0].lower())
+        blocks = page_examples(rule, section)
+        for name, block in zip(files, blocks, strict=False):
+            project.write(name, block)
+        findings = [f for f in project.validate(rules=rules).findings if f.rule == rule]
+        if not must_fail:
+            assert findings == [], f"the fixed example of {rule} gives {findings}"
+            continue
+        assert findings, f"the failing example of {rule} gives no {rule} finding"
+        for f in findings:
+            message = f.message.replace(f"{project.root}{os.sep}", "")
+            line = f"  {f.line}:{f.column}  {f.severity.value:<7}  {message}  [{rule}]"
+            assert line in shown, f"docs/rules/{rule}.md does not show: {line}"

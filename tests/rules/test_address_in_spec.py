@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from routing_support import Project, docs, hit, provider, secret
+from routing_support import Project, check_page, docs, hit, provider, secret
 
 RULE = "address-in-spec"
 
@@ -83,3 +83,8 @@ def test_not_a_credential(project: Project, address: str) -> None:
 def test_webhook_in_the_secret_is_the_fix(project: Project) -> None:
     project.write("provider.yaml", docs(provider(), secret(address="a")))
     assert project.hits(RULE) == []
+
+
+def test_rule_page_examples(tmp_path: Path) -> None:
+    """docs/rules/address-in-spec.md: the failing example gives the findings shown, the fixed one none."""
+    check_page(RULE, tmp_path)

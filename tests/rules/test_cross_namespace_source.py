@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from routing_support import Project, alert, hit, kustomization
+from routing_support import Project, alert, check_page, hit, kustomization
 
 from fluxnotify.model import Severity
 
@@ -107,3 +107,8 @@ def test_same_namespace_or_unknown(project: Project) -> None:
     project.write("apps/alert.yaml", alert(namespace=None, sources=CROSS))
     project.write("loose.yaml", alert("loose", namespace=None, sources=CROSS))
     assert project.hits(RULE, rules=ON) == []
+
+
+def test_rule_page_examples(tmp_path: Path) -> None:
+    """docs/rules/cross-namespace-source.md, with the rule on as the page says."""
+    check_page(RULE, tmp_path, rules=ON)

@@ -9,6 +9,7 @@ import pytest
 from routing_support import (
     Project,
     alert,
+    check_page,
     docs,
     flux_kustomization,
     hit,
@@ -209,3 +210,10 @@ def test_same_alerts_in_different_clusters(project: Project) -> None:
     project.write("notify/alert.yaml", docs(provider(), secret(address="a"), alert()))
     project.write("staging-notify/alert.yaml", docs(provider(), secret(address="a"), alert()))
     assert project.hits(RULE) == []
+
+
+def test_rule_page_examples(tmp_path: Path) -> None:
+    """docs/rules/duplicate-alerts.md, in the cluster the page describes."""
+    for example in ("failing", "fixed"):
+        Project(tmp_path / example).cluster("prod")
+    check_page(RULE, tmp_path, files=("clusters/prod/alerts.yaml",))

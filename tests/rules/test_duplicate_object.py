@@ -8,10 +8,12 @@ import pytest
 from routing_support import (
     Project,
     alert,
+    check_page,
     docs,
     flux_kustomization,
     hit,
     kustomization,
+    page_examples,
     provider,
     secret,
 )
@@ -135,3 +137,16 @@ def test_unknown_cluster_or_variable_names(project: Project) -> None:
     project.write("loose/b.yaml", provider())
     project.write("notify/vars.yaml", docs(provider("${NAME}"), provider("${NAME}")))
     assert project.hits(RULE, "loose", "notify") == []
+
+
+def test_rule_page_examples(tmp_path: Path) -> None:
+    """docs/rules/duplicate-object.md: two files in clusters/prod/notifications/; the fix
+    renames the copy."""
+    slack, copy = page_examples(RULE, "Failing example")
+    (renamed,) = page_examples(RULE, "Fixed example")
+    for example in ("failing", "fixed"):
+        Project(tmp_path / example).cluster("prod")
+        Project(tmp_path / example).write("clusters/prod/notifications/slack.yaml", slack)
+    Project(tmp_path / "failing").write("clusters/prod/notifications/slack-errors.yaml", copy)
+    Project(tmp_path / "fixed").write("clusters/prod/notifications/slack-errors.yaml", renamed)
+    check_page(RULE, tmp_path, files=())

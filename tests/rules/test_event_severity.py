@@ -5,7 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from routing_support import Project, alert, cli, docs, hit, kustomization, provider, secret
+from routing_support import (
+    Project,
+    alert,
+    check_page,
+    cli,
+    docs,
+    hit,
+    kustomization,
+    provider,
+    secret,
+)
 
 RULE = "event-severity"
 
@@ -76,3 +86,8 @@ def test_patch_without_the_field(project: Project) -> None:
 def test_provider_and_receiver_are_not_alerts(project: Project) -> None:
     project.write("provider.yaml", provider())
     assert project.hits(RULE) == []
+
+
+def test_rule_page_examples(tmp_path: Path) -> None:
+    """docs/rules/event-severity.md: the failing example gives the findings shown, the fixed one none."""
+    check_page(RULE, tmp_path)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from routing_support import Project, alert, docs, flux_kustomization, hit, kustomization
+from routing_support import (
+    Project,
+    alert,
+    check_page,
+    docs,
+    flux_kustomization,
+    hit,
+    kustomization,
+)
 
 RULE = "event-source-ref"
 
@@ -201,3 +209,8 @@ def test_source_defined_in_the_same_cluster_and_namespace(project: Project) -> N
     project.write("alerts/alert.yaml", alert(sources=sources(("HelmRelease", "podinfo"))))
     project.write("alerts/hr.yaml", HELM_RELEASE.format(name="podinfo", namespace="flux-system"))
     assert project.hits(RULE) == []
+
+
+def test_rule_page_examples(tmp_path: Path) -> None:
+    """docs/rules/event-source-ref.md: the failing example gives the findings shown, the fixed one none."""
+    check_page(RULE, tmp_path)

@@ -9,7 +9,17 @@ import re
 from pathlib import Path
 
 import pytest
-from routing_support import Project, alert, cli, console, docs, hit, provider, secret
+from routing_support import (
+    Project,
+    alert,
+    check_page,
+    cli,
+    console,
+    docs,
+    hit,
+    provider,
+    secret,
+)
 
 RULE = "plaintext-secret"
 
@@ -255,13 +265,9 @@ def test_console_script_prints_no_secret(project: Project) -> None:
     assert "plaintext-secret" in result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="schema (fluxnotify/schemas.py, not a rule of issue 3) quotes the value of a Provider's "
-    "spec.address or spec.proxy when it fails a pattern: a v1beta1 Provider whose address is a "
-    "webhook URL without scheme, or a proxy URL with a password, is printed in full",
-)
 def test_schema_messages_do_not_print_credentials(project: Project) -> None:
+    """A v1beta1 Provider's address must match ^(http|https)://: the schema message about a
+    webhook without its scheme must not quote it."""
     no_scheme = WEBHOOK.removeprefix("https://")
     text = provider(secret=None, extra=f"\n  address: {no_scheme}\n  channel: c")
     project.write("provider.yaml", text.replace("v1beta3", "v1beta1"))
@@ -278,3 +284,8 @@ def test_schema_messages_do_not_print_credentials(project: Project) -> None:
     )
     assert "address-in-spec" in result.stdout
     _assert_no_secret(result.stdout, result.stderr)
+
+
+def test_rule_page_examples(tmp_path: Path) -> None:
+    """docs/rules/plaintext-secret.md: the failing example gives the findings shown, the fixed one none."""
+    check_page(RULE, tmp_path)

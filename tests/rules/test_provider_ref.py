@@ -14,6 +14,7 @@ import pytest
 from routing_support import (
     Project,
     alert,
+    check_page,
     cli,
     console,
     docs,
@@ -242,3 +243,8 @@ def test_console_script_json(project: Project) -> None:
     assert [(f["path"], f["line"], f["column"], f["severity"]) for f in found] == [
         ("alert.yaml", project.line("alert.yaml", "name: slack"), 11, "error")
     ]
+
+
+def test_rule_page_examples(tmp_path: Path) -> None:
+    """docs/rules/provider-ref.md: the failing example gives the findings shown, the fixed one none."""
+    check_page(RULE, tmp_path)

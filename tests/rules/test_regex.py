@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from routing_support import Project, alert, hit
+from routing_support import Project, alert, check_page, hit
 
 RULE = "regex"
 
@@ -73,3 +73,8 @@ def test_not_an_alert(project: Project) -> None:
     )
     project.write("provider.yaml", receiver)
     assert project.hits(RULE) == []
+
+
+def test_rule_page_examples(tmp_path: Path) -> None:
+    """docs/rules/regex.md: the failing example gives the findings shown, the fixed one none."""
+    check_page(RULE, tmp_path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from routing_support import Hit, Project, docs, hit, provider, secret
+from routing_support import Hit, Project, check_page, docs, hit, provider, secret
 
 RULE = "secret-keys"
 API = "\n  address: https://slack.com/api/chat.postMessage\n  channel: alerts"
@@ -195,3 +195,8 @@ def test_one_of_two_possible_secrets_is_fine(project: Project) -> None:
     project.write("b/secret.yaml", secret(address="a"))
     project.write("notify.yaml", docs(provider()))
     assert project.hits(RULE, "notify.yaml") == []
+
+
+def test_rule_page_examples(tmp_path: Path) -> None:
+    """docs/rules/secret-keys.md: the failing example gives the findings shown, the fixed one none."""
+    check_page(RULE, tmp_path)

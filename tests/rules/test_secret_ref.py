@@ -10,7 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from routing_support import Project, docs, hit, kustomization, provider, secret
+from routing_support import (
+    Project,
+    check_page,
+    docs,
+    hit,
+    kustomization,
+    provider,
+    secret,
+)
 
 RULE = "secret-ref"
 
@@ -210,3 +218,8 @@ def test_suppressed_on_its_line(project: Project) -> None:
     report = project.validate()
     assert project.of(report, RULE) == []
     assert project.of(report, "unused-suppression") == []
+
+
+def test_rule_page_examples(tmp_path: Path) -> None:
+    """docs/rules/secret-ref.md: the failing example gives the findings shown, the fixed one none."""
+    check_page(RULE, tmp_path)

@@ -6,7 +6,7 @@ import base64
 from pathlib import Path
 
 import pytest
-from routing_support import Hit, Project, docs, hit, provider, secret
+from routing_support import Hit, Project, check_page, docs, hit, provider, secret
 
 RULE = "slack-address"
 API = "https://slack.com/api/chat.postMessage"
@@ -149,3 +149,8 @@ def test_plain_secret_with_a_webhook_url(project: Project) -> None:
         project, provider(), _plain(address="https://hooks.slack.com/services/T0/B0/abc")
     )
     assert hits == []
+
+
+def test_rule_page_examples(tmp_path: Path) -> None:
+    """docs/rules/slack-address.md: the failing example gives the findings shown, the fixed one none."""
+    check_page(RULE, tmp_path)

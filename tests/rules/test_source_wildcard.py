@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from routing_support import Hit, Project, alert, hit
+from routing_support import Hit, Project, alert, check_page, hit
 
 RULE = "source-wildcard"
 
@@ -87,3 +87,8 @@ def test_exact_names_and_variables(project: Project) -> None:
         "    - kind: HelmRelease\n      name: ${APP}\n      namespace: ${NAMESPACE}"
     )
     assert _alert(project, sources) == []
+
+
+def test_rule_page_examples(tmp_path: Path) -> None:
+    """docs/rules/source-wildcard.md: the failing example gives the findings shown, the fixed one none."""
+    check_page(RULE, tmp_path)

@@ -6,7 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from routing_support import Project, alert, cli, docs, hit, provider, secret
+from routing_support import (
+    Project,
+    alert,
+    check_page,
+    cli,
+    docs,
+    hit,
+    provider,
+    secret,
+)
 
 RULE = "unused-suppression"
 
@@ -160,3 +169,8 @@ def test_can_be_turned_off(project: Project) -> None:
         alert().replace("    name: slack", "    name: slack  # fluxnotify: disable=regex"),
     )
     assert project.hits(RULE, rules={RULE: None}) == []
+
+
+def test_rule_page_examples(tmp_path: Path) -> None:
+    """docs/rules/unused-suppression.md: the failing example gives the findings shown, the fixed one none."""
+    check_page(RULE, tmp_path)
