@@ -11,9 +11,7 @@ not pickle: a cache directory must never be able to run code.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +29,14 @@ class FileCache:
         self.fresh: dict[str, list[Any]] = {}
         self.changed = False
         try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
+            text = self.file.read_text(encoding="utf-8")
         except (OSError, ValueError):
+            return
+        import json  # only with a cache to read: it costs start-up time
+
+        try:
+            data = json.loads(text)
+        except ValueError:
             return
         if isinstance(data, dict) and data.get("version") == __version__:
             entries = data.get("files")
@@ -85,6 +89,9 @@ class FileCache:
                 self.fresh[key] = self.entries[key]
         if not self.changed and len(self.fresh) == len(self.entries):
             return
+        import json
+        import tempfile  # only when writing: they cost start-up time
+
         folder = self.file.parent
         with contextlib.suppress(OSError, TypeError, ValueError):
             folder.mkdir(exist_ok=True)

@@ -8,7 +8,6 @@ gotk-components.yaml or FluxInstance), which files are kustomize patches
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import subprocess
@@ -204,8 +203,11 @@ def _load_job(job: tuple[Path, str, bool | None]) -> SourceFile | InputError:
 def _load_all(jobs: list[tuple[Path, str, bool | None]]) -> list[SourceFile | InputError]:
     """Load files, in several processes on a large repository: parsing is CPU-bound."""
     workers = min(os.cpu_count() or 1, 8)
-    methods = multiprocessing.get_all_start_methods()
-    if len(jobs) < PARALLEL_AFTER or workers < 2 or "fork" not in methods:
+    if len(jobs) < PARALLEL_AFTER or workers < 2:
+        return [_load_job(job) for job in jobs]
+    import multiprocessing  # only here: it costs start-up time
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return [_load_job(job) for job in jobs]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         return pool.map(_load_job, jobs, chunksize=max(1, len(jobs) // (workers * 8)))

@@ -14,12 +14,12 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from jsonschema import Validator
     from jsonschema.exceptions import ValidationError
 
@@ -29,6 +29,8 @@ POST_BUILD_VAR = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}")
 
 def resource_dir(name: str) -> Traversable:
     """``fluxnotify/<name>`` inside an installed wheel, else ``<checkout>/<name>``."""
+    from importlib import resources  # only when a file is read: it costs start-up time
+
     packaged = resources.files("fluxnotify").joinpath(name)
     if packaged.is_dir():
         return packaged
@@ -197,7 +199,10 @@ def validate(
 
     The generated check screens first: most objects pass, and then neither
     jsonschema's import nor its slower interpretation of the schema is paid for.
+    Every bundled schema has a generated check, so no check means no schema.
     """
+    if _fast_validator(api_version, kind) is None:
+        return None
     if passes_fast(data, api_version, kind):
         return []
     validator = _validator(api_version, kind)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from fluxnotify.generate.spec import DEFAULT_NAMESPACE, InitRequest, SecretMode, Severity
+from fluxnotify.generate.choices import DEFAULT_NAMESPACE, SecretMode, Severity
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from fluxnotify.generate.manifests import Bundle
-    from fluxnotify.generate.spec import InitSpec
+    from fluxnotify.generate.spec import InitRequest, InitSpec
     from fluxnotify.generate.summary import SopsState
     from fluxnotify.generate.writer import WriteReport
 
@@ -120,7 +120,7 @@ def init(
 
     if stdout and (output_dir is not None or force):
         raise UsageError("--stdout prints instead of writing: leave out --output-dir and --force")
-    request = InitRequest(
+    request = specs.InitRequest(
         provider_type=provider_type,
         name=name,
         namespace=namespace,

@@ -12,7 +12,8 @@ from typing import Any
 
 from fluxnotify.errors import UsageError
 from fluxnotify.fluxversion import NOTIFICATION_GROUP, Served, served
-from fluxnotify.generate.spec import InitSpec, Route, SecretMode, Severity, check_name
+from fluxnotify.generate.choices import SecretMode, Severity
+from fluxnotify.generate.spec import InitSpec, Route, check_name
 
 #: What a person must fill in where no value can be guessed (ExternalSecret fields).
 PLACEHOLDER = "REPLACE_ME"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from enum import Enum
 
 from fluxnotify.errors import UsageError
 from fluxnotify.fluxversion import (
@@ -23,9 +22,9 @@ from fluxnotify.fluxversion import (
     provider_types,
     source_kind_since,
 )
+from fluxnotify.generate.choices import DEFAULT_NAMESPACE, SecretMode, Severity
 from fluxnotify.generate.providers import ChannelUse, TypeInfo, type_info
 
-DEFAULT_NAMESPACE = "flux-system"
 DEFAULT_TYPE = "slack"
 
 #: Alert ``eventSources[].kind`` enum of every served Alert version (reference 3c);
@@ -50,21 +49,6 @@ ALERT_SOURCE_KINDS = (
 _FLUX_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]){0,61}[a-z0-9]$")
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-
-
-class Severity(str, Enum):
-    """Alert ``eventSeverity``: ``info`` forwards every event, ``error`` only errors."""
-
-    INFO = "info"
-    ERROR = "error"
-
-
-class SecretMode(str, Enum):
-    """How the Provider's credential reaches the cluster; never as a plain Secret."""
-
-    SOPS = "sops"
-    EXTERNAL = "external"
-    NONE = "none"
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from fluxnotify.errors import UsageError
+from fluxnotify.generate.choices import SecretMode, Severity
 from fluxnotify.generate.manifests import PLACEHOLDER, Bundle
 from fluxnotify.generate.providers import SLACK_API_ADDRESS, TypeInfo
-from fluxnotify.generate.spec import InitSpec, SecretMode, Severity
+from fluxnotify.generate.spec import InitSpec
 
 
 @dataclass(frozen=True)

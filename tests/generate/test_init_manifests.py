@@ -9,9 +9,10 @@ import yaml
 from init_support import type_flags
 
 from fluxnotify.fluxversion import FLUX_VERSIONS, provider_types
+from fluxnotify.generate.choices import SecretMode
 from fluxnotify.generate.manifests import build, notification_api_version
 from fluxnotify.generate.render import render
-from fluxnotify.generate.spec import InitRequest, SecretMode, resolve
+from fluxnotify.generate.spec import InitRequest, resolve
 
 
 def objects(request: InitRequest) -> list[dict[str, Any]]:
