@@ -12,12 +12,13 @@ cluster), not merely stay silent because a namespace was unknown.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from routing_support import cli
+from routing_support import REPO, cli
 
 from fluxnotify.graph import build_graph
 from fluxnotify.index import Index
@@ -123,9 +124,9 @@ def _run(repo: Path, *extra: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def corpus() -> Path:
-    from conftest import SHARED
-
-    path = SHARED / "corpus"
+    """../shared/corpus, found as tests/conftest.py finds ../shared."""
+    shared = Path(os.environ.get("FLUXNOTIFY_SHARED", REPO.parent / "shared"))
+    path = shared / "corpus"
     if not path.is_dir():
         pytest.skip(f"needs the corpus in {path}")
     return path
