@@ -2,14 +2,17 @@
 
 Flux applies both; one silently overwrites the other (or the build fails with
 "may not add resource with an already registered id"). Reported only where the
-cluster and namespace of both are known.
+cluster and namespace of both are known, and only for the kinds the project
+index always holds (loader.RELEVANT_KINDS): other kinds are read only from the
+files named on the command line, so comparing them would make the finding
+depend on which files were named.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fluxnotify.loader import Document
+from fluxnotify.loader import RELEVANT_KINDS, Document
 from fluxnotify.model import Problem, Severity
 from fluxnotify.rules.base import Context
 from fluxnotify.schemas import POST_BUILD_VAR
@@ -23,7 +26,13 @@ _NOT_OBJECTS = ("kustomize.config.k8s.io",)
 
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:
     name = doc.name
-    if name is None or doc.group in _NOT_OBJECTS or POST_BUILD_VAR.search(name) or ctx.patch_file:
+    if (
+        name is None
+        or doc.kind not in RELEVANT_KINDS
+        or doc.group in _NOT_OBJECTS
+        or POST_BUILD_VAR.search(name)
+        or ctx.patch_file
+    ):
         return
     reported: set[int] = set()
     for placement in sorted(ctx.placements, key=lambda p: (p.cluster or "", p.namespace or "")):

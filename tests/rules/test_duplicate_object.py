@@ -132,6 +132,16 @@ def test_one_file_included_twice_and_patches(project: Project) -> None:
     assert project.hits(RULE, "notify", "components") == []
 
 
+def test_same_answer_however_the_files_are_named(project: Project) -> None:
+    """A ConfigMap is read only from files named on the command line: comparing it would
+    give an error when a pre-commit hook names both files and none for `validate .`."""
+    config_map = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: apps\n"
+    project.write("notify/a/cm.yaml", config_map)
+    project.write("notify/b/cm.yaml", config_map)
+    assert project.hits(RULE, "notify/a/cm.yaml", "notify/b/cm.yaml") == []
+    assert project.hits(RULE, "notify") == []
+
+
 def test_unknown_cluster_or_variable_names(project: Project) -> None:
     project.write("loose/a.yaml", provider())
     project.write("loose/b.yaml", provider())
