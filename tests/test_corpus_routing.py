@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -113,8 +114,9 @@ EXPECTED: dict[str, list[Expected]] = {
 INFO_RULES = {"event-severity"}
 
 
-def _run(repo: Path, *extra: str) -> dict[str, Any]:
-    result = cli("validate", "--root", ".", "--format", "json", *extra, ".", cwd=repo)
+def _run(repo: Path, *args: str) -> dict[str, Any]:
+    """``validate --root REPO --format json ARGS`` (default: the whole repository)."""
+    result = cli("validate", "--root", ".", "--format", "json", *(args or (".",)), cwd=repo)
     assert result.stderr == ""
     data: dict[str, Any] = json.loads(result.stdout)
     errors = data["summary"]["errors"]
@@ -158,7 +160,7 @@ def test_errors_and_warnings_are_the_true_mistakes(
 
 def test_toboshii_on_flux_2_6(corpus: Path) -> None:
     """With the version that still served v1beta1, the removals become deprecations."""
-    data = _run(corpus / "toboshii__home-ops", "--flux-version", "2.6")
+    data = _run(corpus / "toboshii__home-ops", "--flux-version", "2.6", ".")
     api = [
         (f["path"], f["line"], f["severity"])
         for f in data["findings"]
@@ -181,6 +183,28 @@ def test_kashalls_messages_name_the_other_alert(reports: dict[str, dict[str, Any
     assert sum("namespace entertainment" in m for m in messages) == 2
     assert sum("namespace minecraft" in m for m in messages) == 2
     assert all("Alert `alertmanager`" in m or "Alert `alert-manager`" in m for m in messages)
+
+
+def _alert_files(repo: Path) -> list[str]:
+    return sorted(
+        path.relative_to(repo).as_posix()
+        for path in repo.rglob("*.yaml")
+        if re.search(r"^kind: (Alert|Receiver)$", path.read_text(encoding="utf-8"), re.M)
+    )
+
+
+@pytest.mark.parametrize("repo", [r for r in REPOSITORIES if "fluxcd" not in r])
+def test_one_file_gets_what_the_whole_run_says_about_it(
+    corpus: Path, reports: dict[str, dict[str, Any]], repo: str
+) -> None:
+    """The pre-commit case on real repositories: each file holding an Alert or Receiver,
+    checked alone, gets exactly the findings a run over the whole repository gives it."""
+    files = _alert_files(corpus / repo)
+    assert files
+    whole = reports[repo]["findings"]
+    for name in files:
+        alone = _run(corpus / repo, name)["findings"]
+        assert alone == [f for f in whole if f["path"] == name], name
 
 
 # --- the hard cases resolve (found, not just unreported) ----------------------------------
