@@ -26,7 +26,9 @@ WRONG_ADDRESS_KEYS = ("url", "webhook", "webhook_url", "webhookUrl", "webhookURL
 TOKEN_REQUIRED = ("generic-hmac", "telegram", "opsgenie", "datadog")
 #: Types whose URL (address key or spec.address) the controller requires.
 ADDRESS_REQUIRED = ("generic", "generic-hmac", "sentry", "nats", "googlepubsub")
-GITHUB_APP_KEYS = frozenset({"githubAppID", "githubAppInstallationID", "githubAppPrivateKey"})
+GITHUB_APP_KEYS = frozenset({"githubAppID", "githubAppPrivateKey"})
+#: One of these names the installation (fluxcd/pkg git/github: the owner is looked up).
+GITHUB_APP_INSTALLATION_KEYS = frozenset({"githubAppInstallationID", "githubAppInstallationOwner"})
 GITHUB_TYPES = ("github", "githubdispatch", "githubpullrequestcomment")
 
 
@@ -65,11 +67,13 @@ def _problems(
         out.append(
             (f"a `{provider_type}` Provider needs the key `token` in its Secret", "add `token`")
         )
-    if provider_type in GITHUB_TYPES and "token" not in keys and not keys >= GITHUB_APP_KEYS:
+    github_app = keys >= GITHUB_APP_KEYS and bool(keys & GITHUB_APP_INSTALLATION_KEYS)
+    if provider_type in GITHUB_TYPES and "token" not in keys and not github_app:
         out.append(
             (
                 f"a `{provider_type}` Provider needs `token`, or the GitHub App keys"
-                " githubAppID, githubAppInstallationID and githubAppPrivateKey",
+                " githubAppID, githubAppPrivateKey and githubAppInstallationID"
+                " (or githubAppInstallationOwner)",
                 "add a personal access token under `token`",
             )
         )

@@ -144,6 +144,13 @@ def test_github_app_keys(project: Project) -> None:
     assert _check(project, provider(type_="github", extra=extra), secret(**app))[0] == []
 
 
+def test_github_app_installation_owner(project: Project) -> None:
+    """fluxcd/pkg git/github finds the installation from its owner instead of its ID."""
+    extra = "\n  address: https://github.com/org/repo"
+    app = {"githubAppID": "1", "githubAppInstallationOwner": "org", "githubAppPrivateKey": "k"}
+    assert _check(project, provider(type_="github", extra=extra), secret(**app))[0] == []
+
+
 def test_keys_unknown_with_data_from(project: Project) -> None:
     body = "  dataFrom:\n    - extract:\n        key: slack"
     assert _check(project, provider(), EXTERNAL_SECRET.format(body=body))[0] == []
