@@ -584,7 +584,8 @@ def discover(
             if not found:
                 raise InputError(
                     f"no YAML files in {raw}",
-                    "fluxnotify reads *.yaml and *.yml files; check the path and --exclude",
+                    "fluxnotify reads *.yaml and *.yml files (in a git repository, those git"
+                    " does not ignore); check the path, --exclude and .gitignore",
                 )
             targets.extend(found)
         elif path.is_file():
