@@ -3,7 +3,9 @@
 Every matching Alert sends (reference 3e; flux2#3072, #3406). An `info` and an
 `error` Alert on the same sources post every error twice, because `info`
 already includes errors. Same destination: the same Provider, or Providers
-with the same type, address or Secret, and channel.
+with the same type, address or Secret, and channel. Where the cluster is
+unknown, only Alerts of the same file (always applied together) are compared,
+and only by Provider name.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ def _destinations(doc: Document, placement: Placement, ctx: Context) -> set[tupl
     if name is None:
         return set()
     out: set[tuple[Any, ...]] = {("provider", name)}
+    if placement.cluster is None:
+        return out  # Providers of every cluster would match: compare by name only
     for placed in ctx.index.find("Provider", name, placement):
         spec = placed.doc.spec
         target = spec.get("address") or ("secret", ref_name(spec, "secretRef"))
@@ -72,7 +76,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
         return
     reported: set[int] = set()
     for placement in ctx.placements:
-        if placement.namespace is None or placement.cluster is None:
+        if placement.namespace is None:
             continue
         mine = _sources(doc, placement.namespace)
         destinations = _destinations(doc, placement, ctx)
@@ -81,6 +85,8 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
         for other in ctx.index.of_kind("Alert"):
             if not _same_place(other, doc, placement) or id(other.doc) in reported:
                 continue
+            if placement.cluster is None and other.doc.file is not doc.file:
+                continue  # unknown cluster: only the same file is surely applied together
             theirs = _sources(other.doc, placement.namespace)
             if (
                 theirs

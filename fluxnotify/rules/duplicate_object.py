@@ -2,7 +2,8 @@
 
 Flux applies both; one silently overwrites the other (or the build fails with
 "may not add resource with an already registered id"). Reported only where the
-cluster and namespace of both are known, and only for the kinds the project
+cluster and namespace of both are known (or, with an unknown cluster, for two
+documents of one file, which are always applied together), and only for the kinds the project
 index always holds (loader.RELEVANT_KINDS): other kinds are read only from the
 files named on the command line, so comparing them would make the finding
 depend on which files were named.
@@ -36,7 +37,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
         return
     reported: set[int] = set()
     for placement in sorted(ctx.placements, key=lambda p: (p.cluster or "", p.namespace or "")):
-        if placement.cluster is None or placement.namespace is None:
+        if placement.namespace is None:
             continue
         for other in ctx.index.named(doc.kind, name):
             if (
@@ -44,13 +45,15 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
                 or other.placement != placement
                 or other.doc.group != doc.group
                 or id(other.doc) in reported
+                or (placement.cluster is None and other.doc.file is not doc.file)
             ):
                 continue
             reported.add(id(other.doc))
             line, _ = other.doc.locate()
+            cluster = f" (cluster {placement.cluster})" if placement.cluster else ""
             yield Problem(
                 f"{doc.kind} `{placement.namespace}/{name}` is also defined in"
-                f" {other.doc.file.display}:{line} (cluster {placement.cluster})",
+                f" {other.doc.file.display}:{line}{cluster}",
                 ("metadata", "name"),
                 hint="keep one definition; Flux would apply both and one overwrites the other",
             )

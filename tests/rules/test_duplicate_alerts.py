@@ -143,7 +143,26 @@ def test_component_alert_next_to_a_namespace_alert(project: Project) -> None:
     assert all("in namespace media" in m for m in project.messages(report, RULE))
 
 
+def test_same_file_without_a_cluster(tmp_path: Path) -> None:
+    """No Flux entry point: one file is still applied as a whole, wherever it goes."""
+    project = Project(tmp_path)
+    project.write("alerts.yaml", docs(alert("all", severity="info"), alert("errors")))
+    first, second = _lines(project, "alerts.yaml", 2)
+    assert project.hits(RULE) == [
+        hit("alerts.yaml", first, "warning"),
+        hit("alerts.yaml", second, "warning"),
+    ]
+
+
 # --- not flagged --------------------------------------------------------------------------
+
+
+def test_different_files_without_a_cluster(tmp_path: Path) -> None:
+    """clusters/prod/ and clusters/staging/ bootstrapped elsewhere: maybe two clusters."""
+    project = Project(tmp_path)
+    project.write("clusters/prod/alerts.yaml", alert("all", severity="info"))
+    project.write("clusters/staging/alerts.yaml", alert("errors"))
+    assert project.hits(RULE) == []
 
 
 def test_different_channels_or_sources(project: Project) -> None:

@@ -142,6 +142,18 @@ def test_same_answer_however_the_files_are_named(project: Project) -> None:
     assert project.hits(RULE, "notify") == []
 
 
+def test_twice_in_one_file_without_a_cluster(tmp_path: Path) -> None:
+    project = Project(tmp_path)
+    project.write("notify.yaml", docs(provider(), provider(type_="discord")))
+    report = project.validate()
+    assert project.of(report, RULE) == [
+        hit("notify.yaml", project.line("notify.yaml", "kind: Provider") + 2, "error"),
+        hit("notify.yaml", project.line("notify.yaml", "kind: Provider", nth=2) + 2, "error"),
+    ]
+    second = project.line("notify.yaml", "kind: Provider", nth=2) - 1
+    assert project.messages(report, RULE)[0].endswith(f"notify.yaml:{second}")
+
+
 def test_unknown_cluster_or_variable_names(project: Project) -> None:
     project.write("loose/a.yaml", provider())
     project.write("loose/b.yaml", provider())
