@@ -78,6 +78,9 @@ class _Builder:
         self.graph = Graph()
         self.seen: set[tuple[str, str | None, str | None]] = set()
         self.kustomizations: dict[str, tuple[str, Document]] = {}
+        self.candidates: set[str] = set()
+        #: candidate entry point -> the candidates whose walk reaches it
+        self.reached_by: dict[str, set[str]] = defaultdict(set)
         self.by_dir: dict[str, list[str]] = defaultdict(list)
         self.folders: set[str] = set()
         for path, source in files.items():
@@ -121,12 +124,13 @@ class _Builder:
             target = self.target_dir(doc)
             if target is not None:
                 builders[target].add(path)
-        for path, _doc in entries:
-            if self._built_by_other(path, builders):
-                continue
-            cluster = _cluster_name(self.root, path)
-            self.graph.clusters.add(cluster)
-            self.visit_file(path, cluster, None)
+        # Candidates: no other Kustomization's spec.path builds their folder. Each is walked
+        # under its own name; one that another candidate's walk reaches (a kustomization.yaml
+        # `resources:` entry, say) is part of that candidate's cluster, not an entry point.
+        self.candidates = {p for p, _ in entries if not self._built_by_other(p, builders)}
+        for path in sorted(self.candidates):
+            self.visit_file(path, path, None)
+        self._name_clusters()
         # What no entry point reaches still has kustomize namespaces: walk from
         # every kustomization that nothing includes, with an unknown cluster.
         included = self.included_paths()
@@ -136,6 +140,31 @@ class _Builder:
                 continue
             self.visit_dir(directory, None, None)
         return self.graph
+
+    def _entry_of(self, candidate: str) -> str:
+        """The entry point whose walk reaches ``candidate`` (itself when none does)."""
+        seen = {candidate}
+        current = candidate
+        while True:
+            reachers = sorted(self.reached_by[current] - seen)
+            if not reachers:
+                return current
+            current = reachers[0]
+            seen.add(current)
+
+    def _name_clusters(self) -> None:
+        names = {c: _cluster_name(self.root, self._entry_of(c)) for c in self.candidates}
+        self.graph.clusters = set(names.values())
+
+        def rename(p: Placement) -> Placement:
+            return Placement(names[p.cluster], p.namespace) if p.cluster in names else p
+
+        for key, placements in self.graph.placements.items():
+            self.graph.placements[key] = {rename(p) for p in placements}
+        self.graph.generated = [
+            Generated(g.name, g.keys, g.kustomization, rename(g.placement))
+            for g in self.graph.generated
+        ]
 
     def _built_by_other(self, path: str, builders: dict[str, set[str]]) -> bool:
         """Whether a Flux Kustomization other than the one in ``path`` builds a folder above it."""
@@ -211,6 +240,8 @@ class _Builder:
         source = self.files.get(path)
         if source is None:
             return
+        if path in self.candidates and cluster is not None and cluster != path:
+            self.reached_by[path].add(cluster)
         for doc in source.documents:
             namespace = override or doc.namespace
             self.graph.placements.setdefault(id(doc), set()).add(Placement(cluster, namespace))

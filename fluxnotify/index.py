@@ -132,7 +132,12 @@ def _secret_source(doc: Document, placement: Placement) -> SecretSource | None:
         template_data = _dict(_dict(target.get("template")).get("data"))
         if template_data:
             es_keys = set(template_data)  # the template replaces the data keys
-        if spec.get("dataFrom") and not template_data:
+        if (
+            (spec.get("dataFrom") and not template_data)
+            or _dict(target.get("template")).get("templateFrom")
+            or target.get("creationPolicy") == "Merge"
+        ):
+            # keys from a store, a template or a Secret made elsewhere: not in the repository
             es_keys = None
         return SecretSource(
             kind,

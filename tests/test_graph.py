@@ -199,13 +199,6 @@ def test_unknown_placement_is_never_empty(project: Project) -> None:
     assert built.graph.of(built.doc("alert.yaml")) == {Placement(None, "apps")}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="graph.py: a Flux Kustomization included through a kustomization.yaml `resources:` "
-    "entry (not under a folder some spec.path builds) is also made an entry point, of a "
-    "cluster named after its folder; two clusters' Kustomizations kept in one shared folder "
-    "then merge into that phantom cluster (false duplicate-object errors)",
-)
 def test_kustomization_included_by_a_cluster_is_not_an_entry_point(project: Project) -> None:
     for name in ("a", "b"):
         project.write(f"clusters/{name}/flux-system/gotk-sync.yaml", GOTK_SYNC.format(cluster=name))

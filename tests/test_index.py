@@ -115,12 +115,6 @@ def test_external_secret(
         assert index.secrets(name, FLUX) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="index.py: an ExternalSecret whose target.template uses templateFrom gets the keys "
-    "of spec.data, although the template (from a ConfigMap the repository may not show) "
-    "decides them; secret-keys then reports e.g. `url` instead of `address` as an error",
-)
 def test_external_secret_template_from_makes_keys_unknown(project: Project) -> None:
     body = (
         "  target:\n    template:\n      templateFrom:\n        - configMap:\n"
@@ -131,12 +125,6 @@ def test_external_secret_template_from_makes_keys_unknown(project: Project) -> N
     assert only(index_of(project.root).secrets("slack", FLUX)).keys is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="index.py: an ExternalSecret with target.creationPolicy Merge only adds its keys to "
-    "a Secret made elsewhere, whose other keys the repository does not show, yet it gets the "
-    "keys of spec.data; slack-address then says a Slack Provider has no address (an error)",
-)
 def test_external_secret_merged_into_another_secret_has_unknown_keys(project: Project) -> None:
     body = (
         "  target:\n    name: slack-url\n    creationPolicy: Merge\n"
