@@ -104,7 +104,8 @@ _GOTK_VERSION = re.compile(
     r"^#\s*Flux Version:\s*(\S+)|app\.kubernetes\.io/version:\s*[\"']?(v?\d+\.\d+[^\s\"']*)",
     re.MULTILINE,
 )
-_NO_CROSS_NS = re.compile(r"--no-cross-namespace-refs(?:=true)?\b(?!=false)")
+#: The flag on (alone, or with a value Go's strconv.ParseBool reads as true).
+_NO_CROSS_NS = re.compile(r"--no-cross-namespace-refs(?:=(?:1|t|T|true|TRUE|True))?(?![=\w-])")
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 #: Nodes a document may expand to through aliases before it counts as an alias bomb.

@@ -102,15 +102,18 @@ def test_flag_set_to_false(project: Project) -> None:
     assert project.hits(RULE) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="loader.py: _NO_CROSS_NS (read by project.py) turns the rule on for `--no-cross-namespace-refs=False` "
-    "(or =0, =F), which Go's flag package reads as false; only lower-case =false counts as off",
-)
-def test_flag_set_to_false_in_another_spelling(project: Project) -> None:
-    project.write("clusters/prod/flux-system/kustomization.yaml", FLAG_PATCH.format(value="False"))
+@pytest.mark.parametrize("value", ["False", "0", "F", "FALSE"])
+def test_flag_set_to_false_in_another_spelling(project: Project, value: str) -> None:
+    project.write("clusters/prod/flux-system/kustomization.yaml", FLAG_PATCH.format(value=value))
     project.write("alert.yaml", alert(sources=CROSS))
     assert project.hits(RULE) == []
+
+
+@pytest.mark.parametrize("value", ["True", "1", "t"])
+def test_flag_set_to_true_in_another_spelling(project: Project, value: str) -> None:
+    project.write("clusters/prod/flux-system/kustomization.yaml", FLAG_PATCH.format(value=value))
+    project.write("alert.yaml", alert(sources=CROSS))
+    assert [hit.path for hit in project.hits(RULE)] == ["alert.yaml"]
 
 
 def test_same_namespace_or_unknown(project: Project) -> None:
