@@ -24,5 +24,6 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
         yield Problem(
             "no `eventSeverity`: the default is `info`, which sends every event, errors included",
             ("spec",),
+            key=True,
             hint="set `eventSeverity: info` to keep that, or `eventSeverity: error` for errors only",
         )

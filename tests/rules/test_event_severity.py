@@ -29,7 +29,7 @@ def test_alert_without_event_severity(project: Project) -> None:
     project.write("alert.yaml", alert(severity=None))
     report = project.validate()
     assert project.of(report, RULE) == [
-        hit("alert.yaml", project.line("alert.yaml", "providerRef:"), "info")
+        hit("alert.yaml", project.line("alert.yaml", "spec:"), "info")
     ]
     (finding,) = [f for f in report.findings if f.rule == RULE]
     assert finding.message == (
@@ -43,7 +43,7 @@ def test_older_api_version_and_second_document(project: Project) -> None:
     old = alert("old", severity=None).replace("v1beta3", "v1beta2")
     project.write("alerts.yaml", docs(alert("explicit"), old))
     hits = project.hits(RULE, flux_version="2.8")
-    assert hits == [hit("alerts.yaml", project.line("alerts.yaml", "providerRef:", nth=2), "info")]
+    assert hits == [hit("alerts.yaml", project.line("alerts.yaml", "spec:", nth=2), "info")]
 
 
 def test_info_never_fails_a_run(project: Project) -> None:
