@@ -138,6 +138,7 @@ def _context(
         index,
         project.blocks_cross_namespace_refs,
         patch_file,
+        project.target_ids,
     )
 
 

@@ -66,6 +66,8 @@ class Project:
     uses_flux_operator: bool = False
     #: the repository patches --no-cross-namespace-refs=true into the controllers
     blocks_cross_namespace_refs: bool = False
+    #: ``id()`` of the target SourceFiles, for rules that report on one end of a reference
+    target_ids: frozenset[int] = frozenset()
     _index: Index | None = None
 
     @classmethod
@@ -114,6 +116,7 @@ class Project:
         for source in project.targets:
             if source.display == "-":
                 project.files[os.path.abspath("-")] = source
+        project.target_ids = frozenset(id(source) for source in project.targets)
         project._scan()
         return project
 

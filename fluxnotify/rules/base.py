@@ -36,6 +36,8 @@ class Context:
     blocks_cross_namespace_refs: bool = False
     #: the file is used as a kustomize patch, not as a resource
     patch_file: bool = False
+    #: the files findings are reported for (``id()`` of their SourceFile)
+    targets: frozenset[int] = frozenset()
 
     def namespaces(self) -> set[str]:
         """The effective namespaces that are known for sure."""

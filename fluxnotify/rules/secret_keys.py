@@ -34,8 +34,9 @@ GITHUB_TYPES = ("github", "githubdispatch", "githubpullrequestcomment")
 
 def _problems(
     keys: frozenset[str], provider_type: str, spec_address: bool, version: str
-) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
+) -> list[tuple[str, str, str | None]]:
+    """(message, hint, the Secret key at fault if one is) for each way ``keys`` fail the type."""
+    out: list[tuple[str, str, str | None]] = []
     has_address = "address" in keys or spec_address
     wrong = [k for k in WRONG_ADDRESS_KEYS if k in keys]
     if wrong and not has_address:
@@ -43,6 +44,7 @@ def _problems(
             (
                 f"the Secret has `{wrong[0]}`, a key the controller never reads",
                 "did you mean `address`? the webhook URL goes under the key `address`",
+                wrong[0],
             )
         )
     elif provider_type == "slack" and not keys & {"address", "token"} and not spec_address:
@@ -50,6 +52,7 @@ def _problems(
             (
                 "the Secret has neither `address` nor `token`, and `spec.address` is empty",
                 "put the webhook URL under the key `address`",
+                None,
             )
         )
     if fluxversion.minor_of(version) >= 7 and ("username" in keys) != ("password" in keys):
@@ -61,11 +64,16 @@ def _problems(
                 f"the Secret has `{present}` without `{absent}`: the controller then ignores"
                 " all credentials in it, `token` included",
                 f"add `{absent}`, or remove `{present}` (use `spec.username` to set the name)",
+                present,
             )
         )
     if provider_type in TOKEN_REQUIRED and "token" not in keys:
         out.append(
-            (f"a `{provider_type}` Provider needs the key `token` in its Secret", "add `token`")
+            (
+                f"a `{provider_type}` Provider needs the key `token` in its Secret",
+                "add `token`",
+                None,
+            )
         )
     github_app = keys >= GITHUB_APP_KEYS and bool(keys & GITHUB_APP_INSTALLATION_KEYS)
     if provider_type in GITHUB_TYPES and "token" not in keys and not github_app:
@@ -75,6 +83,7 @@ def _problems(
                 " githubAppID, githubAppPrivateKey and githubAppInstallationID"
                 " (or githubAppInstallationOwner)",
                 "add a personal access token under `token`",
+                None,
             )
         )
     if provider_type in ADDRESS_REQUIRED and not has_address and not wrong:
@@ -83,14 +92,54 @@ def _problems(
                 f"a `{provider_type}` Provider needs an address: the Secret has no `address`"
                 " and `spec.address` is empty",
                 "add the key `address`",
+                None,
             )
         )
     return out
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:
-    if not is_notification(doc, "Provider"):
-        return
+    if is_notification(doc, "Provider"):
+        yield from _check_provider(doc, ctx)
+    elif doc.kind == "Secret" and doc.api_version == "v1" and doc.name:
+        yield from _check_secret(doc, ctx)
+
+
+def _check_secret(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """The same mistakes, reported on the Secret when its Provider is not being checked
+    (a commit that changes only the Secret); otherwise the Provider's finding says it."""
+    sections = {s: doc.data.get(s) for s in ("stringData", "data")}
+    keys = frozenset(k for v in sections.values() if isinstance(v, dict) for k in v)
+    reported: set[str] = set()
+    for placed in ctx.index.of_kind("Provider"):
+        provider = placed.doc
+        provider_type = provider.spec.get("type")
+        if (
+            not is_notification(provider, "Provider")
+            or not isinstance(provider_type, str)
+            or ref_name(provider.spec, "secretRef") != doc.name
+            or placed.placement not in ctx.placements
+            or id(provider.file) in ctx.targets
+        ):
+            continue
+        sources = ctx.index.secrets(str(doc.name), placed.placement)
+        if len(sources) != 1 or sources[0].doc is not doc:
+            continue  # several could be the one applied: the Provider's finding says it
+        spec_address = bool(provider.spec.get("address"))
+        for message, hint, key in _problems(keys, provider_type, spec_address, ctx.flux_version):
+            if message in reported:
+                continue
+            reported.add(message)
+            section = next((s for s, v in sections.items() if isinstance(v, dict) and key in v), "")
+            yield Problem(
+                f"read by Provider `{provider.name}`: {message}",
+                (section, str(key)) if key and section else ("metadata", "name"),
+                key=True,
+                hint=hint,
+            )
+
+
+def _check_provider(doc: Document, ctx: Context) -> Iterator[Problem]:
     name = ref_name(doc.spec, "secretRef")
     provider_type = doc.spec.get("type")
     if name is None or not isinstance(provider_type, str):
@@ -110,7 +159,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
             if s.keys is not None
         ]
         common = [p for p in per_source[0] if all(p in other for other in per_source[1:])]
-        for message, hint in common:
+        for message, hint, _ in common:
             if message not in reported:
                 reported.add(message)
                 yield Problem(

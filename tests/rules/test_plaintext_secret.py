@@ -184,7 +184,7 @@ def _expected(project: Project) -> set[tuple[str, str, int, int]]:
         ("b64.yaml", RULE, *col("b64.yaml", "token:", "token")),
         ("provider.yaml", "address-in-spec", *col("provider.yaml", "address:", "https")),
         ("alert.yaml", "provider-ref", *col("alert.yaml", "name: missing", "missing")),
-        ("alert.yaml", "event-severity", *col("alert.yaml", "providerRef:", "providerRef")),
+        ("alert.yaml", "event-severity", *col("alert.yaml", "spec:", "spec")),
         ("alert.yaml", "unused-suppression", *col("alert.yaml", "fluxnotify:", "#")),
     }
 

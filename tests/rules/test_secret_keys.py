@@ -207,3 +207,38 @@ def test_one_of_two_possible_secrets_is_fine(project: Project) -> None:
 def test_rule_page_examples(tmp_path: Path) -> None:
     """docs/rules/secret-keys.md: the failing example gives the findings shown, the fixed one none."""
     check_page(RULE, tmp_path)
+
+
+# --- reported on the Secret when only the Secret is checked (pre-commit) -------------------
+
+
+def test_only_the_secret_changed(project: Project) -> None:
+    project.write("provider.yaml", docs(provider()))
+    project.write("secret.yaml", docs(secret(url="u")))
+    report = project.validate("secret.yaml")
+    assert project.of(report, RULE) == [
+        hit("secret.yaml", project.line("secret.yaml", "url:"), "error")
+    ]
+    assert project.messages(report, RULE) == [
+        "read by Provider `slack`: the Secret has `url`, a key the controller never reads"
+    ]
+
+
+def test_reported_once_when_both_are_checked(project: Project) -> None:
+    project.write("provider.yaml", docs(provider()))
+    project.write("secret.yaml", docs(secret(url="u")))
+    hits = project.of(project.validate("provider.yaml", "secret.yaml"), RULE)
+    assert hits == [hit("provider.yaml", project.line("provider.yaml", "name: slack-url"), "error")]
+
+
+def test_a_secret_no_provider_reads_is_left_alone(project: Project) -> None:
+    project.write("provider.yaml", docs(provider(secret="other")))
+    project.write("secret.yaml", docs(secret(url="u")))
+    assert project.of(project.validate("secret.yaml"), RULE) == []
+
+
+def test_a_missing_key_points_at_the_secret_name(project: Project) -> None:
+    project.write("provider.yaml", docs(provider(type_="telegram", extra="\n  channel: '123'")))
+    project.write("secret.yaml", docs(secret(address="a")))
+    hits = project.of(project.validate("secret.yaml"), RULE)
+    assert hits == [hit("secret.yaml", project.line("secret.yaml", "name: slack-url"), "error")]
