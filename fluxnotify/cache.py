@@ -3,9 +3,11 @@
 Validating one changed file still needs the whole project (its Provider, its
 Secret, the kustomizations that set its namespace). Between two commits almost
 none of those files change, so what was read from each is kept, keyed by its
-size and modification time, in ``<root>/.fluxnotify_cache/`` (which ignores
-itself in git), as ruff and mypy do. Targets are always read afresh. JSON,
-not pickle: a cache directory must never be able to run code.
+size and modification time, in the user's cache folder (``$FLUXNOTIFY_CACHE_DIR``,
+else ``$XDG_CACHE_HOME/fluxnotify``, else ``~/.cache/fluxnotify``), one file per
+project root, as pre-commit keeps its own: nothing is written into the
+repository. Targets are always read afresh. JSON, not pickle: a cache file must
+never be able to run code.
 """
 
 from __future__ import annotations
@@ -18,13 +20,28 @@ from typing import Any
 from fluxnotify import __version__
 from fluxnotify.loader import Document, SourceFile
 
-CACHE_DIR = ".fluxnotify_cache"
 FORMAT = 1
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("FLUXNOTIFY_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "fluxnotify"
+
+
+def cache_file(root: Path) -> Path:
+    """The cache of one project root."""
+    import hashlib
+
+    digest = hashlib.sha256(os.path.abspath(root).encode("utf-8", "surrogateescape")).hexdigest()
+    return cache_dir() / f"files-{FORMAT}-{digest[:20]}.json"
 
 
 class FileCache:
     def __init__(self, root: Path) -> None:
-        self.file = root / CACHE_DIR / f"files-{FORMAT}.json"
+        self.file = cache_file(root)
         self.entries: dict[str, list[Any]] = {}
         self.fresh: dict[str, list[Any]] = {}
         self.changed = False
@@ -83,7 +100,8 @@ class FileCache:
 
     def save(self, keep: set[str]) -> None:
         """Write the entries of the files in ``keep`` (the project's files: entries of deleted
-        files go, those of this run's targets stay). A read-only tree goes without a cache."""
+        files go, those of this run's targets stay). Without a writable cache folder, the
+        run goes without a cache."""
         for key in keep:
             if key not in self.fresh and key in self.entries:
                 self.fresh[key] = self.entries[key]
@@ -94,10 +112,7 @@ class FileCache:
 
         folder = self.file.parent
         with contextlib.suppress(OSError, TypeError, ValueError):
-            folder.mkdir(exist_ok=True)
-            ignore = folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# written by fluxnotify\n*\n", encoding="utf-8")
+            folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=folder, prefix=".files-", suffix=".tmp")
             try:
                 text = json.dumps({"version": __version__, "files": self.fresh}, default=str)

@@ -30,7 +30,7 @@ class Options:
     exclude: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
     config: Config = field(default_factory=Config)
-    #: keep what was read from files outside the targets in <root>/.fluxnotify_cache
+    #: keep what was read from files outside the targets (fluxnotify/cache.py)
     cache: bool = True
 
 

@@ -88,7 +88,8 @@ SCANNABLE_KINDS: frozenset[str] = frozenset(
         "ExternalArtifact",
     }
 )
-_FLUX_OPERATOR_HINTS = ("flux-operator", "flux-instance", "controlplaneio")
+#: Texts that mark objects whose spec matters beyond identity (how Flux itself is installed).
+_PARSE_HINTS = ("flux-operator", "flux-instance", "controlplaneio", "fluxcd/flux2")
 
 KUSTOMIZATION_FILES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
 
@@ -434,7 +435,7 @@ def load(
 
 def _scanned(source: SourceFile, text: str) -> bool:
     """Fill ``source`` from the line scanner when every relevant object in it is scannable."""
-    if source.path.name in KUSTOMIZATION_FILES or any(h in text for h in _FLUX_OPERATOR_HINTS):
+    if source.path.name in KUSTOMIZATION_FILES or any(h in text for h in _PARSE_HINTS):
         return False
     if not set(_KIND_LINE.findall(text)) <= SCANNABLE_KINDS:
         return False

@@ -142,6 +142,11 @@ class Project:
             for doc in source.documents:
                 if doc.kind == "FluxInstance" or _installs_flux_operator(doc):
                     self.uses_flux_operator = True
+                flux2_tag = _flux2_release(doc)
+                if flux2_tag is not None:
+                    self._add_version(
+                        path, flux2_tag, f"the fluxcd/flux2 GitRepository in {self._rel(path)}"
+                    )
                 if doc.kind == "FluxInstance":
                     distribution = doc.spec.get("distribution")
                     version = (
@@ -161,10 +166,10 @@ class Project:
                 elif doc.kind == "Kustomization":
                     self.patched_kinds.update(_patched_kinds(doc.spec.get("patches")))
 
-    def _add_version(self, path: str, version: str) -> None:
+    def _add_version(self, path: str, version: str, origin: str | None = None) -> None:
         folder = os.path.dirname(path)
         scope = os.path.dirname(folder) if os.path.basename(folder) == "flux-system" else folder
-        self.version_sources.append(VersionSource(scope, version, self._rel(path)))
+        self.version_sources.append(VersionSource(scope, version, origin or self._rel(path)))
 
     def _rel(self, path: str) -> str:
         return os.path.relpath(path, self.root).replace(os.sep, "/")
@@ -182,11 +187,11 @@ class Project:
         covering = [(source, v) for source, v in known if _is_within(absolute, source.scope)]
         if covering:
             source, v = max(covering, key=lambda item: len(item[0].scope))
-            return fluxversion.clamp(*v), f"from {source.origin}"
+            return fluxversion.clamp(*v), _because(source, v)
         versions = {fluxversion.clamp(*v) for _, v in known}
         oldest = min(versions, key=fluxversion.minor_of)
         if len(versions) == 1:
-            return oldest, f"from {known[0][0].origin}"
+            return oldest, _because(*known[0])
         return oldest, "the oldest of the versions this repository names"
 
 
@@ -262,12 +267,34 @@ def _git_listing(root: Path) -> str | None:
         return None
 
 
+def _because(source: VersionSource, version: tuple[int, int]) -> str:
+    reason = f"from {source.origin}"
+    clamped = fluxversion.clamp(*version)
+    if f"{version[0]}.{version[1]}" != clamped:
+        reason += f", which names {source.version}: checked as {clamped}, the nearest supported"
+    return reason
+
+
 def _is_within(path: str, scope: str) -> bool:
     return path == scope or path.startswith(scope.rstrip(os.sep) + os.sep)
 
 
 _PATCH_KIND = re.compile(r"\bkind:\s*[\"']?(\w+)")
 _FLUX_OPERATOR = re.compile(r"flux-operator|flux-instance|controlplaneio-fluxcd")
+
+
+_FLUX2_REPOSITORY = re.compile(r"^(?:https://|ssh://git@)github\.com[/:]fluxcd/flux2(?:\.git)?/?$")
+
+
+def _flux2_release(doc: Document) -> str | None:
+    """The release tag of a GitRepository that installs Flux from the flux2 repository."""
+    if doc.kind != "GitRepository" or not isinstance(doc.spec.get("url"), str):
+        return None
+    ref = doc.spec.get("ref")
+    tag = ref.get("tag") if isinstance(ref, dict) else None
+    if _FLUX2_REPOSITORY.match(doc.spec["url"]) and isinstance(tag, str):
+        return tag
+    return None
 
 
 def _installs_flux_operator(doc: Document) -> bool:

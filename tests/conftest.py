@@ -10,11 +10,15 @@ silently skipping them.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# validate's cache (fluxnotify/cache.py) goes to a folder of the test run, for the
+# console-script subprocesses too: never the user's ~/.cache.
+os.environ["FLUXNOTIFY_CACHE_DIR"] = tempfile.mkdtemp(prefix="fluxnotify-test-cache-")
 SHARED = Path(os.environ.get("FLUXNOTIFY_SHARED", ROOT.parent / "shared"))
 REQUIRE_SHARED = os.environ.get("FLUXNOTIFY_REQUIRE_SHARED") == "1"
 

@@ -6,7 +6,9 @@ import json
 import os
 from pathlib import Path
 
-from fluxnotify.cache import CACHE_DIR, FileCache
+import pytest
+
+from fluxnotify.cache import FileCache, cache_file
 from fluxnotify.engine import Options, validate
 
 ALERT = """apiVersion: notification.toolkit.fluxcd.io/v1beta3
@@ -39,6 +41,15 @@ def project(tmp_path: Path) -> Path:
     return tmp_path / "alert.yaml"
 
 
+@pytest.fixture(autouse=True)
+def own_cache_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("FLUXNOTIFY_CACHE_DIR", str(folder))
+    return folder
+
+
 def rules(tmp_path: Path, target: Path, cache: bool = True) -> list[str]:
     report = validate(Options(paths=(str(target),), root=tmp_path, cache=cache))
     return [f.rule for f in report.findings]
@@ -47,15 +58,14 @@ def rules(tmp_path: Path, target: Path, cache: bool = True) -> list[str]:
 def test_unchanged_files_are_read_from_the_cache(tmp_path: Path) -> None:
     alert = project(tmp_path)
     assert rules(tmp_path, alert) == []
-    stored = json.loads((tmp_path / CACHE_DIR / "files-1.json").read_text())["files"]
+    stored = json.loads(cache_file(tmp_path).read_text())["files"]
     assert list(stored) == [str(tmp_path / "provider.yaml")]  # targets are not cached
     # Change what the cache holds without touching the file's stamp: the cache is used.
     key = str(tmp_path / "provider.yaml")
     stored[key][5][0][1]["metadata"]["name"] = "renamed"
-    cache_file = tmp_path / CACHE_DIR / "files-1.json"
-    data = json.loads(cache_file.read_text())
+    data = json.loads(cache_file(tmp_path).read_text())
     data["files"] = stored
-    cache_file.write_text(json.dumps(data))
+    cache_file(tmp_path).write_text(json.dumps(data))
     assert rules(tmp_path, alert) == ["provider-ref"]
     assert rules(tmp_path, alert, cache=False) == []
 
@@ -69,29 +79,44 @@ def test_a_changed_file_is_read_again(tmp_path: Path) -> None:
     assert rules(tmp_path, alert) == ["provider-ref"]
 
 
-def test_the_cache_folder_ignores_itself_in_git(tmp_path: Path) -> None:
+def test_nothing_is_written_into_the_project(tmp_path: Path, own_cache_dir: Path) -> None:
+    before = sorted(p.name for p in tmp_path.iterdir())
     rules(tmp_path, project(tmp_path))
-    assert (tmp_path / CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [*before, "alert.yaml", "provider.yaml"]
+    )
+    assert [p.parent for p in own_cache_dir.iterdir()] == [own_cache_dir]
 
 
-def test_no_cache_writes_nothing(tmp_path: Path) -> None:
+def test_each_root_has_its_own_cache(tmp_path: Path) -> None:
+    assert cache_file(tmp_path / "a") != cache_file(tmp_path / "b")
+
+
+def test_no_cache_writes_nothing(tmp_path: Path, own_cache_dir: Path) -> None:
     rules(tmp_path, project(tmp_path), cache=False)
-    assert not (tmp_path / CACHE_DIR).exists()
+    assert list(own_cache_dir.iterdir()) == []
 
 
 def test_a_broken_cache_file_is_ignored(tmp_path: Path) -> None:
     alert = project(tmp_path)
-    (tmp_path / CACHE_DIR).mkdir()
-    (tmp_path / CACHE_DIR / "files-1.json").write_text("{not json")
+    cache_file(tmp_path).parent.mkdir(parents=True, exist_ok=True)
+    cache_file(tmp_path).write_text("{not json")
     assert rules(tmp_path, alert) == []
     assert FileCache(tmp_path).entries  # rewritten, readable again
 
 
-def test_a_read_only_root_goes_without(tmp_path: Path) -> None:
+def test_an_unwritable_cache_folder_goes_without(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("FLUXNOTIFY_CACHE_DIR", str(blocker / "cache"))
     alert = project(tmp_path)
-    tmp_path.chmod(0o555)
-    try:
-        assert rules(tmp_path, alert) == []
-        assert not (tmp_path / CACHE_DIR).exists() or os.geteuid() == 0
-    finally:
-        tmp_path.chmod(0o755)
+    assert rules(tmp_path, alert) == []
+    assert rules(tmp_path, alert) == []
+
+
+def test_the_user_cache_folder_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FLUXNOTIFY_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_file(Path("/x")).parent == tmp_path / "fluxnotify"

@@ -51,7 +51,7 @@ def validate(
     cache: Annotated[
         bool,
         typer.Option(
-            help="Reuse what was read from unchanged files (in <root>/.fluxnotify_cache)."
+            help="Reuse what was read from unchanged files outside PATHS (in ~/.cache/fluxnotify)."
         ),
     ] = True,
 ) -> None:
