@@ -75,6 +75,59 @@ def test_fluxinstance_distribution_version(tmp_path: Path) -> None:
     assert _api_version_severities(tmp_path, alert) == ["error"]
 
 
+@pytest.mark.parametrize(
+    ("url", "tag", "expected"),
+    [
+        ("https://github.com/fluxcd/flux2", "v2.3.0", "2.3"),
+        ("ssh://git@github.com/fluxcd/flux2.git", "v0.31.4", "2.0"),
+    ],
+)
+def test_flux2_release_gitrepository(tmp_path: Path, url: str, tag: str, expected: str) -> None:
+    write(
+        tmp_path,
+        "cluster/flux-system/flux-installation.yaml",
+        f"""
+        apiVersion: source.toolkit.fluxcd.io/v1
+        kind: GitRepository
+        metadata:
+          name: flux-installation
+          namespace: flux-system
+        spec:
+          interval: 10m
+          ref:
+            tag: "{tag}"
+          url: {url}
+        """,
+    )
+    alert = write(tmp_path, "apps/alert.yaml", ALERT)
+    [(version, reason)] = validate(tmp_path, alert).flux_versions.items()
+    assert version == expected
+    assert reason.startswith(
+        "from the fluxcd/flux2 GitRepository in cluster/flux-system/flux-installation.yaml"
+    )
+    assert ("checked as 2.0" in reason) == (expected == "2.0")
+
+
+def test_a_gitrepository_of_another_repository_names_no_version(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "sources.yaml",
+        """
+        apiVersion: source.toolkit.fluxcd.io/v1
+        kind: GitRepository
+        metadata:
+          name: podinfo
+          namespace: flux-system
+        spec:
+          ref:
+            tag: "v2.3.0"
+          url: https://github.com/stefanprodan/podinfo
+        """,
+    )
+    alert = write(tmp_path, "alert.yaml", ALERT)
+    assert list(validate(tmp_path, alert).flux_versions) == ["2.9"]
+
+
 def test_no_version_source_means_newest(tmp_path: Path) -> None:
     alert = write(tmp_path, "alert.yaml", V1BETA2_ALERT)
     assert validate(tmp_path, alert).flux_versions == {
