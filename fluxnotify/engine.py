@@ -116,11 +116,12 @@ def _context(
     project: Project,
     levels: Mapping[str, Severity | None],
 ) -> Context:
-    issues = None
-    if levels.get("schema") or levels.get("unknown-field"):
-        data = {k: v for k, v in doc.data.items() if k != "sops"} if doc.sops else doc.data
+    issues: tuple[schemas.SchemaIssue, ...] | None = None
+    if doc.schema_ok:
+        issues = ()  # screened while loading
+    elif levels.get("schema") or levels.get("unknown-field"):
         found = schemas.validate(
-            data,
+            doc.checked_data,
             doc.api_version,
             doc.kind,
             secret_values=doc.kind == "Secret" or doc.sops,

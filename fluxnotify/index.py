@@ -49,6 +49,7 @@ class Index:
         self._by_kind_name: dict[tuple[str, str], list[Placed]] = defaultdict(list)
         self._by_kind: dict[str, list[Placed]] = defaultdict(list)
         self._secrets: dict[str, list[SecretSource]] = defaultdict(list)
+        self._by_placement: dict[str, dict[Placement, list[Placed]]] = {}
         for doc in documents:
             for placement in graph.of(doc):
                 placed = Placed(doc, placement)
@@ -79,6 +80,15 @@ class Index:
 
     def of_kind(self, kind: str) -> list[Placed]:
         return self._by_kind.get(kind, [])
+
+    def at(self, kind: str, placement: Placement) -> list[Placed]:
+        """Objects of ``kind`` with exactly this placement."""
+        by_placement = self._by_placement.get(kind)
+        if by_placement is None:
+            by_placement = self._by_placement[kind] = defaultdict(list)
+            for placed in self.of_kind(kind):
+                by_placement[placed.placement].append(placed)
+        return by_placement.get(placement, [])
 
     def named(self, kind: str, name: str) -> list[Placed]:
         return self._by_kind_name.get((kind, name), [])

@@ -197,6 +197,15 @@ class Document:
     data: dict[str, Any]
     api_version: str
     kind: str
+    #: the generated schema check passed (None: not run yet)
+    schema_ok: bool | None = None
+
+    @property
+    def checked_data(self) -> dict[str, Any]:
+        """What the schema checks see: a SOPS document without its ``sops`` block."""
+        if self.sops:
+            return {k: v for k, v in self.data.items() if k != "sops"}
+        return self.data
 
     @property
     def metadata(self) -> dict[str, Any]:

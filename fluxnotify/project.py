@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fluxnotify import fluxversion
+from fluxnotify import fluxversion, schemas
 from fluxnotify.cache import FileCache
 from fluxnotify.errors import InputError
 from fluxnotify.graph import build_graph
@@ -69,6 +69,7 @@ class Project:
     #: ``id()`` of the target SourceFiles, for rules that report on one end of a reference
     target_ids: frozenset[int] = frozenset()
     _index: Index | None = None
+    _versions_by_folder: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -175,7 +176,14 @@ class Project:
         return os.path.relpath(path, self.root).replace(os.sep, "/")
 
     def flux_version_for(self, path: Path) -> tuple[str, str]:
-        """The target Flux version for a file, and why."""
+        """The target Flux version for a file, and why (the same for a whole folder)."""
+        folder = os.path.dirname(os.path.abspath(path))
+        found = self._versions_by_folder.get(folder)
+        if found is None:
+            found = self._versions_by_folder[folder] = self._flux_version_in(folder)
+        return found
+
+    def _flux_version_in(self, folder: str) -> tuple[str, str]:
         known = [
             (source, v)
             for source in self.version_sources
@@ -183,8 +191,7 @@ class Project:
         ]
         if not known:
             return fluxversion.NEWEST, "the newest; no gotk-components.yaml or FluxInstance found"
-        absolute = os.path.abspath(path)
-        covering = [(source, v) for source, v in known if _is_within(absolute, source.scope)]
+        covering = [(source, v) for source, v in known if _is_within(folder, source.scope)]
         if covering:
             source, v = max(covering, key=lambda item: len(item[0].scope))
             return fluxversion.clamp(*v), _because(source, v)
@@ -203,9 +210,15 @@ def _load_job(job: tuple[Path, str, bool | None]) -> SourceFile | InputError:
     """``full`` None: a file outside the targets, read for references only."""
     path, display, full = job
     try:
-        return load(path, display, full=bool(full), scan_ok=full is None)
+        source = load(path, display, full=bool(full), scan_ok=full is None)
     except InputError as exc:
         return exc
+    if full is not None:
+        for doc in source.documents:  # the schema screen is per object: do it here, in parallel
+            doc.schema_ok = schemas.passes_fast(doc.checked_data, doc.api_version, doc.kind)
+    if source.text is not None and "fluxnotify:" not in source.text:
+        source.text = None  # no suppressions to read; positions re-read the file if needed
+    return source
 
 
 def _load_all(jobs: list[tuple[Path, str, bool | None]]) -> list[SourceFile | InputError]:

@@ -82,7 +82,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
         destinations = _destinations(doc, placement, ctx)
         if not mine or not destinations:
             continue
-        for other in ctx.index.of_kind("Alert"):
+        for other in ctx.index.at("Alert", placement):
             if not _same_place(other, doc, placement) or id(other.doc) in reported:
                 continue
             if placement.cluster is None and other.doc.file is not doc.file:
