@@ -32,15 +32,18 @@ def cache_dir() -> Path:
 
 
 def cache_file(root: Path) -> Path:
-    """The cache of one project root."""
-    import hashlib
+    """The cache of one project root (which the file also records: a checksum may collide)."""
+    import zlib  # lighter to import than hashlib, and this is no security boundary
 
-    digest = hashlib.sha256(os.path.abspath(root).encode("utf-8", "surrogateescape")).hexdigest()
-    return cache_dir() / f"files-{FORMAT}-{digest[:20]}.json"
+    absolute = os.path.abspath(root)
+    digest = zlib.crc32(absolute.encode("utf-8", "surrogateescape"))
+    name = "".join(c if c.isalnum() or c in "-_." else "_" for c in os.path.basename(absolute))
+    return cache_dir() / f"files-{FORMAT}-{name[:40]}-{digest:08x}.json"
 
 
 class FileCache:
     def __init__(self, root: Path) -> None:
+        self.root = os.path.abspath(root)
         self.file = cache_file(root)
         self.entries: dict[str, list[Any]] = {}
         self.fresh: dict[str, list[Any]] = {}
@@ -55,14 +58,17 @@ class FileCache:
             data = json.loads(text)
         except ValueError:
             return
-        if isinstance(data, dict) and data.get("version") == __version__:
+        if isinstance(data, dict) and [data.get("version"), data.get("root")] == [
+            __version__,
+            self.root,
+        ]:
             entries = data.get("files")
             self.entries = entries if isinstance(entries, dict) else {}
 
     @staticmethod
-    def _stamp(path: Path) -> tuple[int, int] | None:
+    def _stamp(path: str) -> tuple[int, int] | None:
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:
             return None
         return stat.st_size, stat.st_mtime_ns
@@ -70,7 +76,7 @@ class FileCache:
     def get(self, key: str, path: Path) -> SourceFile | None:
         """What was read from ``path`` before, if it has not changed since."""
         entry = self.entries.get(key)
-        stamp = self._stamp(path)
+        stamp = self._stamp(key)
         if entry is None or stamp is None or entry[:2] != list(stamp):
             self.changed = True
             return None
@@ -86,7 +92,7 @@ class FileCache:
         return source
 
     def put(self, key: str, source: SourceFile) -> None:
-        stamp = self._stamp(source.path)
+        stamp = self._stamp(key)
         if stamp is None:
             return
         self.fresh[key] = [
@@ -115,7 +121,9 @@ class FileCache:
             folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=folder, prefix=".files-", suffix=".tmp")
             try:
-                text = json.dumps({"version": __version__, "files": self.fresh}, default=str)
+                text = json.dumps(
+                    {"version": __version__, "root": self.root, "files": self.fresh}, default=str
+                )
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
                     out.write(text)
                 os.replace(temporary, self.file)

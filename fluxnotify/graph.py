@@ -91,12 +91,7 @@ class _Builder:
             while folder.startswith(root) and folder not in self.folders:
                 self.folders.add(folder)
                 folder = os.path.dirname(folder)
-        #: "a/b" -> folders of the repository that end with a/b
-        self.suffixes: dict[str, list[str]] = defaultdict(list)
-        for folder in self.folders:
-            parts = os.path.relpath(folder, root).split(os.sep)
-            for start in range(1, len(parts)):
-                self.suffixes[os.sep.join(parts[start:])].append(folder)
+        self._suffixes: dict[str, list[str]] | None = None
 
     def flux_kustomizations(self) -> Iterator[tuple[str, Document]]:
         for path, source in self.files.items():
@@ -114,8 +109,18 @@ class _Builder:
         direct = os.path.join(self.root, relative) if relative != "." else self.root
         if direct in self.folders or relative == ".":
             return direct
-        matches = self.suffixes.get(relative, ())
+        matches = self.suffixes().get(relative, ())
         return matches[0] if len(matches) == 1 else None
+
+    def suffixes(self) -> dict[str, list[str]]:
+        """ "a/b" -> the folders of the repository that end with a/b (built when first needed)."""
+        if self._suffixes is None:
+            self._suffixes = defaultdict(list)
+            for folder in self.folders:
+                parts = os.path.relpath(folder, self.root).split(os.sep)
+                for start in range(1, len(parts)):
+                    self._suffixes[os.sep.join(parts[start:])].append(folder)
+        return self._suffixes
 
     def build(self) -> Graph:
         entries = list(self.flux_kustomizations())

@@ -120,3 +120,12 @@ def test_the_user_cache_folder_by_default(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.delenv("FLUXNOTIFY_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache_file(Path("/x")).parent == tmp_path / "fluxnotify"
+
+
+def test_a_cache_file_of_another_root_is_not_used(tmp_path: Path) -> None:
+    alert = project(tmp_path)
+    assert rules(tmp_path, alert) == []
+    data = json.loads(cache_file(tmp_path).read_text())
+    data["root"] = "/somewhere/else"
+    cache_file(tmp_path).write_text(json.dumps(data))
+    assert FileCache(tmp_path).entries == {}
