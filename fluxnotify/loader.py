@@ -42,34 +42,6 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".vscode",
 )
 
-#: Kinds some rule reads; documents of other kinds are not parsed unless a file is named.
-RELEVANT_KINDS: frozenset[str] = frozenset(
-    {
-        "Alert",
-        "Provider",
-        "Receiver",
-        "Kustomization",
-        "Component",
-        "HelmRelease",
-        "GitRepository",
-        "HelmRepository",
-        "HelmChart",
-        "OCIRepository",
-        "Bucket",
-        "ImageRepository",
-        "ImagePolicy",
-        "ImageUpdateAutomation",
-        "ArtifactGenerator",
-        "ExternalArtifact",
-        "FluxInstance",
-        "ResourceSet",
-        "ResourceSetInputProvider",
-        "Secret",
-        "ExternalSecret",
-        "SealedSecret",
-    }
-)
-
 #: Kinds whose objects, in files nobody asked about, only need their identity (and for a
 #: Flux Kustomization its path): they can be scanned instead of parsed (fluxnotify/scan.py).
 SCANNABLE_KINDS: frozenset[str] = frozenset(
@@ -88,6 +60,21 @@ SCANNABLE_KINDS: frozenset[str] = frozenset(
         "ExternalArtifact",
     }
 )
+
+#: Kinds some rule reads; documents of other kinds are not parsed unless a file is named.
+RELEVANT_KINDS: frozenset[str] = SCANNABLE_KINDS | {
+    "Alert",
+    "Provider",
+    "Receiver",
+    "Component",
+    "FluxInstance",
+    "ResourceSet",
+    "ResourceSetInputProvider",
+    "Secret",
+    "ExternalSecret",
+    "SealedSecret",
+}
+
 #: Texts that mark objects whose spec matters beyond identity (how Flux itself is installed).
 _PARSE_HINTS = ("flux-operator", "flux-instance", "controlplaneio", "fluxcd/flux2")
 

@@ -8,25 +8,19 @@ copied from output.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import re
-import subprocess
-import sys
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from validate_support import REPO
+
 from fluxnotify.config import Config
 from fluxnotify.engine import Options, Report
 from fluxnotify.engine import validate as run_engine
 from fluxnotify.model import Finding, Severity
-
-REPO = Path(__file__).resolve().parents[1]
-#: The console script installed next to the interpreter running the tests.
-CONSOLE_SCRIPT = Path(sys.executable).with_name("fluxnotify")
 
 #: A Flux entry point of cluster ``clusters/<name>`` (the folder less ``flux-system``).
 GOTK_SYNC = """
@@ -236,47 +230,6 @@ class Project:
 
 def hit(path: str, line: int, severity: str) -> Hit:
     return Hit(path, line, severity)
-
-
-@dataclass
-class Result:
-    code: int
-    stdout: str
-    stderr: str
-
-
-def cli(*args: str | Path, cwd: Path) -> Result:
-    """``fluxnotify ARGS`` in-process (``fluxnotify.__main__.main``), from ``cwd``."""
-    from fluxnotify.__main__ import main
-
-    out, err = io.StringIO(), io.StringIO()
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main([str(a) for a in args])
-    finally:
-        os.chdir(old)
-    return Result(code, out.getvalue(), err.getvalue())
-
-
-def console(*args: str | Path, cwd: Path) -> Result:
-    """The installed ``fluxnotify`` console script in a subprocess."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("GITHUB_ACTIONS", "FLUXNOTIFY_DEBUG") and not k.startswith("PYTEST_")
-    }
-    proc = subprocess.run(
-        [str(CONSOLE_SCRIPT), *(str(a) for a in args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-    return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
 def rules_of(findings: Iterable[Finding]) -> set[str]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from routing_support import REPO, cli
+from validate_support import REPO, cli
 
 from fluxnotify.graph import build_graph
 from fluxnotify.index import Index

@@ -5,17 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from routing_support import (
-    Project,
-    alert,
-    check_page,
-    cli,
-    docs,
-    hit,
-    kustomization,
-    provider,
-    secret,
-)
+from routing_support import Project, alert, check_page, docs, hit, kustomization, provider, secret
+from validate_support import cli
 
 RULE = "event-severity"
 

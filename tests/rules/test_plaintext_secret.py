@@ -9,17 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-from routing_support import (
-    Project,
-    alert,
-    check_page,
-    cli,
-    console,
-    docs,
-    hit,
-    provider,
-    secret,
-)
+from routing_support import Project, alert, check_page, docs, hit, provider, secret
+from validate_support import cli, console
 
 RULE = "plaintext-secret"
 

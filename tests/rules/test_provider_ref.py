@@ -15,8 +15,6 @@ from routing_support import (
     Project,
     alert,
     check_page,
-    cli,
-    console,
     docs,
     flux_kustomization,
     hit,
@@ -24,6 +22,7 @@ from routing_support import (
     provider,
     secret,
 )
+from validate_support import cli, console
 
 RULE = "provider-ref"
 

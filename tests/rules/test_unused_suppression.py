@@ -6,16 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from routing_support import (
-    Project,
-    alert,
-    check_page,
-    cli,
-    docs,
-    hit,
-    provider,
-    secret,
-)
+from routing_support import Project, alert, check_page, docs, hit, provider, secret
+from validate_support import cli
 
 RULE = "unused-suppression"
 
