@@ -1,7 +1,5 @@
 """The command line: one Typer app, and the one place that turns errors into exit codes."""
 
-from __future__ import annotations
-
 import os
 import sys
 from collections.abc import Sequence

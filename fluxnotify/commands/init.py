@@ -4,8 +4,6 @@ The work is in ``fluxnotify.generate``; this module reads flags, asks for what
 is missing when a person is at the terminal, and prints what happened.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from pathlib import Path
@@ -155,7 +153,7 @@ def init(
     _summarize(console, bundle, report, _sops_state(directory, spec), prompted)
 
 
-def _ask_missing(request: InitRequest) -> None:
+def _ask_missing(request: "InitRequest") -> None:
     """Ask, on the terminal, for what the flags left out; each answer is checked at once."""
     from fluxnotify.fluxversion import provider_types
     from fluxnotify.generate import spec as specs
@@ -197,7 +195,7 @@ def _ask_missing(request: InitRequest) -> None:
         )
 
 
-def _checked(check: Callable[[str], _T]) -> Callable[[str], _T]:
+def _checked(check: "Callable[[str], _T]") -> "Callable[[str], _T]":
     """A prompt's ``value_proc``: a rejected answer is explained and asked again."""
     from fluxnotify.errors import UsageError
 
@@ -219,7 +217,7 @@ def _severity(value: str) -> Severity:
         raise UsageError("answer error or info") from None
 
 
-def _read_secret_values(spec: InitSpec, interactive: bool) -> list[str]:
+def _read_secret_values(spec: "InitSpec", interactive: bool) -> list[str]:
     """Check each credential from ``FLUXNOTIFY_<KEY>`` or a hidden prompt; keep none of them.
 
     Returns the keys that were typed at the prompt: the user must still put those
@@ -253,7 +251,7 @@ def _read_secret_values(spec: InitSpec, interactive: bool) -> list[str]:
     return prompted
 
 
-def _sops_state(directory: Path, spec: InitSpec) -> SopsState | None:
+def _sops_state(directory: Path, spec: "InitSpec") -> "SopsState | None":
     from fluxnotify.generate import sops
     from fluxnotify.generate.summary import SopsState
 
@@ -291,17 +289,17 @@ def _shown(path: Path) -> str:
         return str(absolute)
 
 
-def _console(*, stderr: bool) -> Console:
+def _console(*, stderr: bool) -> "Console":
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def _summarize(
-    console: Console,
-    bundle: Bundle,
-    report: WriteReport | None,
-    sops_state: SopsState | None,
+    console: "Console",
+    bundle: "Bundle",
+    report: "WriteReport | None",
+    sops_state: "SopsState | None",
     prompted: list[str],
 ) -> None:
     """Files and what each does, then notes, then the next commands."""

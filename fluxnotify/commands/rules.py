@@ -1,7 +1,5 @@
 """`fluxnotify rules [ID]`: list the rules, or print one rule's page."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`fluxnotify test-send`: send one test notification through a Provider, explain the result."""
 
-from __future__ import annotations
-
 import os
 from collections.abc import Iterator
 from pathlib import Path

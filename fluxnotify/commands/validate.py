@@ -1,7 +1,5 @@
 """`fluxnotify validate`: check manifests; the exit code says whether they pass."""
 
-from __future__ import annotations
-
 import sys
 from enum import Enum
 from pathlib import Path
