@@ -81,6 +81,8 @@ def validate(options: Options) -> Report:
     project = Project.load(root, targets, listing, cache)
     auto = ("cross-namespace-source",) if project.blocks_cross_namespace_refs else ()
     levels = rule_levels(options.config, options.disable, auto)
+    #: rules whose level the configuration sets: that level then applies to all their findings
+    explicit = frozenset(options.config.rules)
     forced = options.flux_version or options.config.flux_version
     forced_reason = (
         "from --flux-version" if options.flux_version else f"from {options.config.source}"
@@ -94,7 +96,7 @@ def validate(options: Options) -> Report:
         if source.note:
             notes.append((source.display, source.note))
         documents += source.document_count
-        found = list(_file_findings(source, levels))
+        found = list(_file_findings(source, levels, explicit))
         if source.documents:
             if forced:
                 version, reason = forced, forced_reason
@@ -104,8 +106,8 @@ def validate(options: Options) -> Report:
             for doc in source.documents:
                 objects += 1
                 ctx = _context(doc, version, project, levels)
-                found.extend(_doc_findings(doc, ctx, levels))
-        findings.extend(_suppress(source, found, levels))
+                found.extend(_doc_findings(doc, ctx, levels, explicit))
+        findings.extend(_suppress(source, found, levels, explicit))
     findings.sort()
     return Report(findings, len(project.targets), documents, objects, versions, notes)
 
@@ -144,7 +146,10 @@ def _context(
 
 
 def _suppress(
-    source: SourceFile, found: list[Finding], levels: Mapping[str, Severity | None]
+    source: SourceFile,
+    found: list[Finding],
+    levels: Mapping[str, Severity | None],
+    explicit: frozenset[str],
 ) -> list[Finding]:
     """Apply the file's suppression comments; report the ones that silence nothing."""
     if not source.text:
@@ -154,30 +159,37 @@ def _suppress(
     rule = RULES["unused-suppression"]
     for item in unused:
         finding = _finding(
-            rule, Problem(item.message, position=(item.line, item.column)), source, None, levels
+            rule,
+            Problem(item.message, position=(item.line, item.column)),
+            source,
+            None,
+            levels,
+            explicit,
         )
         if finding is not None:
             kept.append(finding)
     return kept
 
 
-def _file_findings(source: SourceFile, levels: Mapping[str, Severity | None]) -> Iterator[Finding]:
+def _file_findings(
+    source: SourceFile, levels: Mapping[str, Severity | None], explicit: frozenset[str]
+) -> Iterator[Finding]:
     for rule_id in FILE_RULES:
         rule = RULES[rule_id]
         for problem in rule.check_file(source):
-            finding = _finding(rule, problem, source, None, levels)
+            finding = _finding(rule, problem, source, None, levels, explicit)
             if finding is not None:
                 yield finding
 
 
 def _doc_findings(
-    doc: Document, ctx: Context, levels: Mapping[str, Severity | None]
+    doc: Document, ctx: Context, levels: Mapping[str, Severity | None], explicit: frozenset[str]
 ) -> Iterator[Finding]:
     for rule_id, rule in RULES.items():
         if rule_id in FILE_RULES or rule_id in ENGINE_RULES or levels.get(rule_id) is None:
             continue
         for problem in rule.check(doc, ctx):
-            finding = _finding(rule, problem, doc.file, doc, levels)
+            finding = _finding(rule, problem, doc.file, doc, levels, explicit)
             if finding is not None:
                 yield finding
 
@@ -188,12 +200,14 @@ def _finding(
     source: SourceFile,
     doc: Document | None,
     levels: Mapping[str, Severity | None],
+    explicit: frozenset[str],
 ) -> Finding | None:
     configured = levels.get(rule.ID)
     if configured is None:
         return None
-    # A problem's own severity (e.g. deprecated vs removed) applies unless configuration overrides.
-    severity = problem.severity if problem.severity and configured == rule.SEVERITY else configured
+    # A problem's own severity (deprecated rather than removed, say) applies unless the
+    # configuration sets the rule's level.
+    severity = problem.severity if problem.severity and rule.ID not in explicit else configured
     if problem.position is not None:
         line, column = problem.position
     elif doc is not None:

@@ -68,6 +68,25 @@ def test_configured_severity_is_applied(tmp_path: Path) -> None:
     assert report.errors == sum(1 for f in report.findings if f.severity is Severity.ERROR)
 
 
+V1BETA2_ALERT_AT_2_8 = ALERT.replace("v1beta3", "v1beta2")
+
+
+@pytest.mark.parametrize(
+    ("configured", "expected"),
+    [({}, Severity.WARNING), ({"api-version": Severity.ERROR}, Severity.ERROR)],
+    ids=["default", "set-to-its-default"],
+)
+def test_a_configured_level_applies_to_every_finding_of_the_rule(
+    tmp_path: Path, configured: dict[str, Severity | None], expected: Severity
+) -> None:
+    """api-version says deprecated (warning) or removed (error) by itself; a level set in
+    the configuration, even its default, applies to all its findings."""
+    path = write(tmp_path, "a.yaml", V1BETA2_ALERT_AT_2_8)
+    config = Config(".fluxnotify.yaml", None, (), configured)
+    report = run(Options(paths=(str(path),), root=tmp_path, flux_version="2.8", config=config))
+    assert [f.severity for f in report.findings if f.rule == "api-version"] == [expected]
+
+
 def test_disabled_rule_gives_nothing(tmp_path: Path) -> None:
     path = write(tmp_path, "a.yaml", BAD_ALERT)
     report = validate(tmp_path, path, disable=("schema",))
