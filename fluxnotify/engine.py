@@ -95,6 +95,10 @@ def validate(options: Options) -> Report:
     for source in project.targets:
         if source.note:
             notes.append((source.display, source.note))
+        elif source.parsed and not source.documents and source.syntax is None:
+            # Valid YAML but no manifest (a workflow, values, an empty file): not an error, as
+            # pre-commit hands over every YAML file, but said, so a typo'd kind is not silent.
+            notes.append((source.display, "no Kubernetes object (apiVersion and kind) in it"))
         documents += source.document_count
         found = list(_file_findings(source, levels, explicit))
         if source.documents:

@@ -31,11 +31,22 @@ def test_grouped_by_file_with_version_and_summary(project: Path) -> None:
     assert lines[-1].endswith("in 2 files (2 objects checked)")
 
 
-def test_clean_run_prints_version_and_summary_only(tmp_path: Path) -> None:
+def test_a_named_file_without_objects_gets_a_note(tmp_path: Path) -> None:
     write(tmp_path, "values.yaml", "replicas: 2\n")
     result = cli("validate", "values.yaml", cwd=tmp_path)
     assert result.code == 0
-    assert result.stdout == "0 errors, 0 warnings in 1 file (0 objects checked)\n"
+    assert result.stdout == (
+        "note: values.yaml: no Kubernetes object (apiVersion and kind) in it\n"
+        "0 errors, 0 warnings in 1 file (0 objects checked)\n"
+    )
+
+
+def test_a_walked_folder_of_other_yaml_is_quiet(tmp_path: Path) -> None:
+    write(tmp_path, ".github/workflows/ci.yaml", "on: push\njobs: {}\n")
+    write(tmp_path, "values.yaml", "replicas: 2\n")
+    result = cli("validate", ".", cwd=tmp_path)
+    assert result.code == 0
+    assert result.stdout == "0 errors, 0 warnings in 2 files (0 objects checked)\n"
 
 
 def test_helm_template_note(tmp_path: Path) -> None:
