@@ -110,8 +110,6 @@ _PROVIDER_TYPES_ADDED: dict[str, int] = {
     "giteapullrequestcomment": 8,
 }  # fmt: skip
 
-COMMIT_STATUS_TYPES = ("github", "gitlab", "gitea", "bitbucketserver", "bitbucket", "azuredevops")
-
 
 def provider_types(flux_version: str) -> tuple[str, ...]:
     """The Provider ``spec.type`` values that ``flux_version`` accepts (v1beta3)."""

@@ -110,9 +110,6 @@ class Index:
             and (s.placement.namespace is None or s.placement.namespace == placement.namespace)
         ]
 
-    def secrets_named(self, name: str) -> list[SecretSource]:
-        return self._secrets.get(name, [])
-
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []

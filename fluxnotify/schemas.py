@@ -89,10 +89,6 @@ def passes_fast(data: dict[str, Any], api_version: str, kind: str) -> bool:
     return True
 
 
-def has_schema(api_version: str, kind: str) -> bool:
-    return load_schema(api_version, kind) is not None
-
-
 @dataclass(frozen=True)
 class SchemaIssue:
     """One schema violation: ``unknown`` ones belong to the unknown-field rule."""

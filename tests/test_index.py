@@ -178,7 +178,7 @@ def test_secret_generator(project: Project) -> None:
 def test_other_kinds_provide_nothing(project: Project) -> None:
     config_map = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: slack-url\n  namespace: flux-system\ndata:\n  address: x\n"
     project.write("cm.yaml", config_map)
-    assert index_of(project.root).secrets_named("slack-url") == []
+    assert index_of(project.root).secrets("slack-url", FLUX) == []
 
 
 # --- lookups: unknown clusters and namespaces match -----------------------------------------

@@ -369,7 +369,7 @@ def test_every_bundled_schema_has_a_case() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=_id)
 def test_valid_object_has_no_schema_findings(case: Case, tmp_path: Path) -> None:
-    assert schemas.has_schema(case.api_version, case.kind)
+    assert schemas.load_schema(case.api_version, case.kind) is not None
     findings = lint(tmp_path, case.valid, flux_version=case.flux_version)
     assert [f for f in findings if f.rule in ("schema", "unknown-field", "yaml-syntax")] == []
 
@@ -401,8 +401,8 @@ def test_schema_files_are_strict_json_schemas() -> None:
 
 def test_validate_returns_none_without_a_schema() -> None:
     assert schemas.validate({"kind": "ConfigMap"}, "v1", "ConfigMap") is None
-    assert not schemas.has_schema("v1", "ConfigMap")
-    assert not schemas.has_schema(f"{NC}/v1", "Alert")
+    assert schemas.load_schema("v1", "ConfigMap") is None
+    assert schemas.load_schema(f"{NC}/v1", "Alert") is None
 
 
 def test_wrong_type_is_reported_once_not_also_as_enum() -> None:
