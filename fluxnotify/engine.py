@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from fluxnotify import directives, schemas
+from fluxnotify import schemas
 from fluxnotify.cache import FileCache
 from fluxnotify.config import Config
 from fluxnotify.loader import DEFAULT_EXCLUDES, Document, SourceFile, discover
@@ -156,8 +156,10 @@ def _suppress(
     explicit: frozenset[str],
 ) -> list[Finding]:
     """Apply the file's suppression comments; report the ones that silence nothing."""
-    if not source.text:
+    if not source.text or "fluxnotify:" not in source.text:
         return found
+    from fluxnotify import directives  # only for files that hold suppression comments
+
     enabled = [rule_id for rule_id, level in levels.items() if level is not None]
     kept, unused = directives.apply(source.text, found, list(RULES), enabled)
     rule = RULES["unused-suppression"]

@@ -7,10 +7,8 @@ and validators are built only for the kinds a run meets: both cost start-up time
 
 from __future__ import annotations
 
-import difflib
 import functools
 import importlib
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +23,13 @@ if TYPE_CHECKING:
 
 #: A Flux post-build substitution such as ``${CLUSTER}`` or ``${VAR:=default}``.
 POST_BUILD_VAR = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}")
+
+
+def _close_matches(word: str, candidates: list[str]) -> list[str]:
+    """ "Did you mean" candidates (difflib is imported only when something is wrong)."""
+    import difflib
+
+    return difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
 
 
 def resource_dir(name: str) -> Traversable:
@@ -47,6 +52,8 @@ def load_schema(api_version: str, kind: str) -> dict[str, Any] | None:
     entry = resource_dir("schemas").joinpath(schema_name(api_version, kind))
     if not entry.is_file():
         return None
+    import json  # the slow path only: the generated checks need no schema file
+
     schema: dict[str, Any] = json.loads(entry.read_text(encoding="utf-8"))
     return schema
 
@@ -160,6 +167,8 @@ class Redactor:
             return "(value hidden)"
         if isinstance(value, str) and path and path[-1] in CREDENTIAL_FIELDS:
             return repr(url_outline(value))
+        import json
+
         text = json.dumps(value) if not isinstance(value, str) else repr(value)
         return text if len(text) <= 80 else text[:77] + "..."
 
@@ -245,7 +254,7 @@ def _issues(error: ValidationError, schema: dict[str, Any], redact: Redactor) ->
                     continue
                 field_path = (*path, str(extra))
                 hint = None
-                close = difflib.get_close_matches(str(extra), known, n=1, cutoff=0.6)
+                close = _close_matches(str(extra), known)
                 if close:
                     hint = f"did you mean `{close[0]}`?"
                 elif known:
@@ -313,7 +322,7 @@ def _describe(
     if keyword == "enum" and isinstance(expected, list):
         allowed = ", ".join(str(v) for v in expected)
         close = (
-            difflib.get_close_matches(value, [str(v) for v in expected], n=1, cutoff=0.6)
+            _close_matches(value, [str(v) for v in expected])
             if isinstance(value, str) and not redact.secret
             else []
         )

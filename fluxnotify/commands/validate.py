@@ -59,7 +59,7 @@ def validate(
     from fluxnotify.engine import validate as run_validate
     from fluxnotify.errors import UsageError
     from fluxnotify.project import find_root
-    from fluxnotify.reporters import REPORTERS, choose
+    from fluxnotify.reporters import choose, render
     from fluxnotify.reporters.text import render_terminal
     from fluxnotify.rules import RULES
 
@@ -88,6 +88,6 @@ def validate(
     if name == "text" and sys.stdout.isatty():
         render_terminal(report)
     else:
-        sys.stdout.write(REPORTERS[name](report))
+        sys.stdout.write(render(name, report))
     failed = report.errors > 0 or (strict and report.warnings > 0)
     raise typer.Exit(1 if failed else 0)

@@ -1,22 +1,30 @@
-"""Output formats: each a pure function from a Report to text; ``auto`` picks one."""
+"""Output formats: each a module with a pure ``render(report) -> str``; ``auto`` picks one.
+
+A run imports only the format it prints (the JSON and SARIF ones pull in modules
+that a pre-commit run in text format does not need).
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
-from collections.abc import Callable
 
 from fluxnotify.engine import Report
-from fluxnotify.reporters import github, json_format, parsable, sarif, text
 
-Renderer = Callable[[Report], str]
-
-REPORTERS: dict[str, Renderer] = {
-    "text": text.render,
-    "parsable": parsable.render,
-    "json": json_format.render,
-    "github": github.render,
-    "sarif": sarif.render,
+#: format name -> module in this package
+FORMATS = {
+    "text": "text",
+    "parsable": "parsable",
+    "json": "json_format",
+    "github": "github",
+    "sarif": "sarif",
 }
+
+
+def render(name: str, report: Report) -> str:
+    module = importlib.import_module(f"fluxnotify.reporters.{FORMATS[name]}")
+    text: str = module.render(report)
+    return text
 
 
 def choose(name: str | None) -> str:
