@@ -47,6 +47,8 @@ class FileCache:
         self.file = cache_file(root)
         self.entries: dict[str, list[Any]] = {}
         self.fresh: dict[str, list[Any]] = {}
+        #: stamps taken before a missed file was read: what ``put`` records
+        self.missed: dict[str, tuple[int, int]] = {}
         self.changed = False
         try:
             text = self.file.read_text(encoding="utf-8")
@@ -79,6 +81,8 @@ class FileCache:
         stamp = self._stamp(key)
         if entry is None or stamp is None or entry[:2] != list(stamp):
             self.changed = True
+            if stamp is not None:
+                self.missed[key] = stamp
             return None
         self.fresh[key] = entry
         _, _, count, version, blocks, documents = entry
@@ -92,7 +96,9 @@ class FileCache:
         return source
 
     def put(self, key: str, source: SourceFile) -> None:
-        stamp = self._stamp(key)
+        """Keep what was read, under the stamp taken before reading (a file changed while
+        it was read is then read again next time, never cached stale)."""
+        stamp = self.missed.pop(key, None)
         if stamp is None:
             return
         self.fresh[key] = [

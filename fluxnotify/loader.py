@@ -76,7 +76,9 @@ RELEVANT_KINDS: frozenset[str] = SCANNABLE_KINDS | {
 }
 
 #: Texts that mark objects whose spec matters beyond identity (how Flux itself is installed).
-_PARSE_HINTS = ("flux-operator", "flux-instance", "controlplaneio", "fluxcd/flux2")
+#: Names that mark Flux Operator's charts and images (project.py reads them from specs).
+FLUX_OPERATOR_HINTS = ("flux-operator", "flux-instance", "controlplaneio-fluxcd")
+_PARSE_HINTS = (*FLUX_OPERATOR_HINTS, "fluxcd/flux2")
 
 KUSTOMIZATION_FILES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
 

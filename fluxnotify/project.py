@@ -22,6 +22,7 @@ from fluxnotify.errors import InputError
 from fluxnotify.graph import build_graph
 from fluxnotify.index import Index
 from fluxnotify.loader import (
+    FLUX_OPERATOR_HINTS,
     KUSTOMIZATION_FILES,
     Document,
     Excludes,
@@ -293,7 +294,6 @@ def _is_within(path: str, scope: str) -> bool:
 
 
 _PATCH_KIND = re.compile(r"\bkind:\s*[\"']?(\w+)")
-_FLUX_OPERATOR = re.compile(r"flux-operator|flux-instance|controlplaneio-fluxcd")
 
 
 _FLUX2_REPOSITORY = re.compile(r"^(?:https://|ssh://git@)github\.com[/:]fluxcd/flux2(?:\.git)?/?$")
@@ -318,7 +318,7 @@ def _installs_flux_operator(doc: Document) -> bool:
     chart = spec.get("chart")
     chart_spec = chart.get("spec") if isinstance(chart, dict) else None
     names = [spec.get("url"), chart_spec.get("chart") if isinstance(chart_spec, dict) else None]
-    return any(isinstance(n, str) and _FLUX_OPERATOR.search(n) for n in names)
+    return any(isinstance(n, str) and any(h in n for h in FLUX_OPERATOR_HINTS) for n in names)
 
 
 def _patched_kinds(patches: Any) -> set[str]:

@@ -109,7 +109,6 @@ def _check_secret(doc: Document, ctx: Context) -> Iterator[Problem]:
     """The same mistakes, reported on the Secret when its Provider is not being checked
     (a commit that changes only the Secret); otherwise the Provider's finding says it."""
     sections = {s: doc.data.get(s) for s in ("stringData", "data")}
-    keys = frozenset(k for v in sections.values() if isinstance(v, dict) for k in v)
     reported: set[str] = set()
     for placed in ctx.index.of_kind("Provider"):
         provider = placed.doc
@@ -123,8 +122,9 @@ def _check_secret(doc: Document, ctx: Context) -> Iterator[Problem]:
         ):
             continue
         sources = ctx.index.secrets(str(doc.name), placed.placement)
-        if len(sources) != 1 or sources[0].doc is not doc:
+        if len(sources) != 1 or sources[0].doc is not doc or sources[0].keys is None:
             continue  # several could be the one applied: the Provider's finding says it
+        keys = sources[0].keys  # the index read them from this Secret
         spec_address = bool(provider.spec.get("address"))
         for message, hint, key in _problems(keys, provider_type, spec_address, ctx.flux_version):
             if message in reported:
