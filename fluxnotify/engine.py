@@ -107,9 +107,12 @@ def validate(options: Options) -> Report:
             else:
                 version, reason = project.flux_version_for(source.path)
             versions.setdefault(version, reason)
+            patch_file = (
+                source.display != "-" and os.path.abspath(source.path) in project.patch_files
+            )
             for doc in source.documents:
                 objects += 1
-                ctx = _context(doc, version, project, levels)
+                ctx = _context(doc, version, patch_file, project, levels)
                 found.extend(_doc_findings(doc, ctx, levels, explicit))
         findings.extend(_suppress(source, found, levels, explicit))
     findings.sort()
@@ -119,6 +122,7 @@ def validate(options: Options) -> Report:
 def _context(
     doc: Document,
     version: str,
+    patch_file: bool,
     project: Project,
     levels: Mapping[str, Severity | None],
 ) -> Context:
@@ -133,7 +137,6 @@ def _context(
             secret_values=doc.kind == "Secret" or doc.sops,
         )
         issues = tuple(found) if found is not None else None
-    patch_file = doc.file.display != "-" and os.path.abspath(doc.file.path) in project.patch_files
     partial = patch_file or doc.kind in project.patched_kinds
     index = project.index
     return Context(
