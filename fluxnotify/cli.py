@@ -3,6 +3,7 @@
 import os
 import sys
 from collections.abc import Sequence
+from importlib import import_module
 from typing import Annotated
 
 import typer
@@ -10,14 +11,14 @@ import typer
 from fluxnotify import __version__
 from fluxnotify.errors import FluxnotifyError
 
-app = typer.Typer(
-    name="fluxnotify",
-    help="Write, check and test Flux notification manifests.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# command name -> (module, function). A module is imported, and its command
+# built, only when it can run: see build_app.
+COMMANDS = {
+    "init": ("fluxnotify.commands.init", "init"),
+    "validate": ("fluxnotify.commands.validate", "validate"),
+    "rules": ("fluxnotify.commands.rules", "rules"),
+    "test-send": ("fluxnotify.commands.send", "send"),
+}
 
 
 def _version_callback(value: bool) -> None:
@@ -26,7 +27,6 @@ def _version_callback(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool,
@@ -38,22 +38,34 @@ def _root(
     """Write, check and test Flux notification manifests."""
 
 
-def _register() -> None:
-    from fluxnotify.commands import init, rules, send, validate
+def build_app(args: Sequence[str] = ()) -> typer.Typer:
+    """The Typer app for ``args``: with only the command they name, if they name one.
 
-    app.command("init")(init.init)
-    app.command("validate")(validate.validate)
-    app.command("rules")(rules.rules)
-    app.command("test-send")(send.send)
-
-
-_register()
+    Importing every command module and building every command's options would
+    cost a pre-commit hook a few milliseconds on each run for nothing; help,
+    typos and no command at all get the whole app.
+    """
+    app = typer.Typer(
+        name="fluxnotify",
+        help="Write, check and test Flux notification manifests.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_root)
+    # The root takes flags only, so the first word that is not one names the command.
+    named = next((arg for arg in args if not arg.startswith("-")), None)
+    for name, (module, function) in COMMANDS.items():
+        if named not in COMMANDS or named == name:
+            app.command(name)(getattr(import_module(module), function))
+    return app
 
 
 def run(args: Sequence[str]) -> int:
     """Run the CLI on ``args`` and return the exit code; never lets a traceback out."""
     try:
-        app(args=list(args), prog_name="fluxnotify", standalone_mode=True)
+        build_app(args)(args=list(args), prog_name="fluxnotify", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 2)

@@ -16,6 +16,7 @@ import pytest
 from validate_support import ALERT, CONSOLE_SCRIPT, REPO, Result, clean_env, cli, console, write
 
 from fluxnotify import __version__
+from fluxnotify.cli import COMMANDS, build_app
 from fluxnotify.rules import RULES
 
 CLEAN = ALERT  # valid on its own for the part-1 rules
@@ -44,6 +45,44 @@ def test_python_dash_m(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert (proc.returncode, proc.stdout) == (0, f"fluxnotify {__version__}\n")
+
+
+def test_only_the_named_command_is_built() -> None:
+    """A pre-commit run of ``validate`` neither imports nor builds the other commands."""
+    names = [info.name for info in build_app(["validate", "x.yaml"]).registered_commands]
+    assert names == ["validate"]
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from fluxnotify.cli import run; run(['rules']);"
+            "print(sorted(m for m in sys.modules if m.startswith('fluxnotify.commands.')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert proc.stdout.splitlines()[-1] == "['fluxnotify.commands.rules']"
+
+
+@pytest.mark.parametrize("args", [[], ["--help"], ["-h"], ["validat", "x.yaml"]])
+def test_help_and_typos_see_every_command(args: list[str]) -> None:
+    names = [info.name for info in build_app(args).registered_commands]
+    assert names == list(COMMANDS)
+
+
+def test_a_mistyped_command_gets_a_suggestion(tmp_path: Path) -> None:
+    result = cli("validat", "x.yaml", cwd=tmp_path)
+    assert result.code == 2
+    assert "Did you mean 'validate'?" in result.stderr
+
+
+def test_help_lists_every_command(tmp_path: Path) -> None:
+    result = cli("--help", cwd=tmp_path)
+    assert result.code == 0
+    words = [line.split()[:2] for line in result.stdout.splitlines()]
+    listed = [pair[1] for pair in words if len(pair) == 2 and pair[1] in COMMANDS]
+    assert listed == list(COMMANDS)
 
 
 def test_exit_0_when_clean(tmp_path: Path) -> None:

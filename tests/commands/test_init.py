@@ -10,7 +10,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner, Result
 
-from fluxnotify.cli import app
+from fluxnotify.cli import build_app
 from fluxnotify.errors import UsageError
 
 FLUXNOTIFY = str(Path(sys.executable).with_name("fluxnotify"))
@@ -27,7 +27,7 @@ def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(app, ["init", *args], env=env)
+    return CliRunner().invoke(build_app(), ["init", *args], env=env)
 
 
 def script(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -47,7 +47,7 @@ def all_text(folder: Path) -> str:
 
 
 def test_help_lists_every_flag() -> None:
-    result = CliRunner().invoke(app, ["init", "--help"], env={"COLUMNS": "200"})
+    result = CliRunner().invoke(build_app(), ["init", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     for flag in (
         "--type", "--name", "--namespace", "--channel", "--username", "--event-severity",

@@ -12,7 +12,7 @@ from typing import Any
 
 from typer.testing import CliRunner, Result
 
-from fluxnotify.cli import app
+from fluxnotify.cli import build_app
 
 #: The installed console script, as a user runs it.
 FLUXNOTIFY = str(Path(sys.executable).with_name("fluxnotify"))
@@ -32,7 +32,7 @@ CREDENTIAL_VARIABLES = (
 
 def invoke(args: Sequence[str], env: dict[str, str] | None = None) -> Result:
     """``fluxnotify ARGS`` in-process; errors stay in ``result.exception``."""
-    return CliRunner().invoke(app, list(args), env=env)
+    return CliRunner().invoke(build_app(), list(args), env=env)
 
 
 def clean_env(**extra: str) -> dict[str, str]:
