@@ -7,9 +7,9 @@ silently ignored setting.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from fluxnotify import fluxversion
 from fluxnotify.errors import ConfigError
@@ -31,13 +31,12 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     source: str | None = None
     flux_version: str | None = None
     exclude: tuple[str, ...] = ()
     #: rule id -> severity, or None for off
-    rules: dict[str, Severity | None] = field(default_factory=dict)
+    rules: Mapping[str, Severity | None] = {}
 
 
 def load_config(root: Path, known_rules: set[str]) -> Config:

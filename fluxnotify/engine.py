@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import NamedTuple
 
 from fluxnotify import schemas
 from fluxnotify.cache import FileCache
@@ -22,14 +23,13 @@ from fluxnotify.rules import ENGINE_RULES, FILE_RULES, RULES, enabled_by_default
 from fluxnotify.rules.base import Context
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     paths: tuple[str, ...]
     root: Path | None = None
     flux_version: str | None = None
     exclude: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
-    config: Config = field(default_factory=Config)
+    config: Config = Config()
     #: keep what was read from files outside the targets (fluxnotify/cache.py)
     cache: bool = True
 
@@ -115,7 +115,7 @@ def validate(options: Options) -> Report:
                 ctx = _context(doc, version, patch_file, project, levels)
                 found.extend(_doc_findings(doc, ctx, levels, explicit))
         findings.extend(_suppress(source, found, levels, explicit))
-    findings.sort()
+    findings.sort(key=lambda finding: finding.sort_key)
     return Report(findings, len(project.targets), documents, objects, versions, notes)
 
 

@@ -6,8 +6,8 @@ Facts from ../shared/reference/flux-notification-api.md sections 1, 3a, 3c and 7
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 NOTIFICATION_GROUP = "notification.toolkit.fluxcd.io"
 
@@ -52,8 +52,7 @@ class Served(Enum):
     NEVER = "never"
 
 
-@dataclass(frozen=True)
-class ServedStatus:
+class ServedStatus(NamedTuple):
     status: Served
     use_instead: str
 

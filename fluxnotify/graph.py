@@ -19,7 +19,7 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from fluxnotify.loader import KUSTOMIZATION_FILES, Document, SourceFile
 
@@ -27,16 +27,14 @@ FLUX_KUSTOMIZE_GROUP = "kustomize.toolkit.fluxcd.io"
 _CLUSTER_SUFFIXES = ("flux-system", "flux", "cluster", "clusters", "bootstrap", "config")
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(NamedTuple):
     """One way an object is applied: to a cluster (None: unknown) and namespace (None: unknown)."""
 
     cluster: str | None
     namespace: str | None
 
 
-@dataclass(frozen=True)
-class Generated:
+class Generated(NamedTuple):
     """A Secret a kustomize ``secretGenerator`` makes."""
 
     name: str

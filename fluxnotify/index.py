@@ -11,21 +11,18 @@ import base64
 import binascii
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from fluxnotify.graph import Graph, Placement
 from fluxnotify.loader import Document, SourceFile
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(NamedTuple):
     doc: Document
     placement: Placement
 
 
-@dataclass(frozen=True)
-class SecretSource:
+class SecretSource(NamedTuple):
     """Something that makes a Secret: a Secret, ExternalSecret, SealedSecret or secretGenerator."""
 
     kind: str

@@ -19,7 +19,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -167,8 +167,7 @@ _Loader.add_constructor("tag:yaml.org,2002:value", _construct_plain_string)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_plain_string)
 
 
-@dataclass(frozen=True)
-class SyntaxProblem:
+class SyntaxProblem(NamedTuple):
     """Why a file could not be read as YAML, at a 1-based position."""
 
     line: int
@@ -513,8 +512,7 @@ def _load_with_ruamel(source: SourceFile, text: str) -> list[Any]:
             return []
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     path: Path
     display: str
     explicit: bool

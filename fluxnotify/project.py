@@ -14,7 +14,7 @@ import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from fluxnotify import fluxversion, schemas
 from fluxnotify.cache import FileCache
@@ -45,8 +45,7 @@ def find_root(start: Path) -> Path:
     return cwd if cwd == here or cwd in here.parents else here
 
 
-@dataclass(frozen=True)
-class VersionSource:
+class VersionSource(NamedTuple):
     """A place in the repository that says which Flux release runs there."""
 
     scope: str

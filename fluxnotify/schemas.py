@@ -11,9 +11,8 @@ import functools
 import importlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -96,8 +95,7 @@ def passes_fast(data: dict[str, Any], api_version: str, kind: str) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class SchemaIssue:
+class SchemaIssue(NamedTuple):
     """One schema violation: ``unknown`` ones belong to the unknown-field rule."""
 
     unknown: bool

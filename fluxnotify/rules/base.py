@@ -9,8 +9,7 @@ engine, not the rule, applies configuration, severity and suppressions.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from fluxnotify.graph import Placement
 from fluxnotify.index import Index
@@ -19,8 +18,7 @@ from fluxnotify.model import Problem, Severity
 from fluxnotify.schemas import SchemaIssue
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """Facts about one document that the engine works out once for all rules."""
 
     flux_version: str
@@ -31,7 +29,7 @@ class Context:
     #: where Flux applies the document (cluster and effective namespace; None = unknown)
     placements: frozenset[Placement]
     #: the whole project's objects, for references
-    index: Index
+    objects: Index
     #: the repository runs the controllers with --no-cross-namespace-refs=true
     blocks_cross_namespace_refs: bool = False
     #: the file is used as a kustomize patch, not as a resource

@@ -34,7 +34,7 @@ def _destinations(doc: Document, placement: Placement, ctx: Context) -> set[tupl
     out: set[tuple[Any, ...]] = {("provider", name)}
     if placement.cluster is None:
         return out  # Providers of every cluster would match: compare by name only
-    for placed in ctx.index.find("Provider", name, placement):
+    for placed in ctx.objects.find("Provider", name, placement):
         spec = placed.doc.spec
         target = spec.get("address") or ("secret", ref_name(spec, "secretRef"))
         out.add(("same", spec.get("type"), str(target), spec.get("channel")))
@@ -82,7 +82,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
         destinations = _destinations(doc, placement, ctx)
         if not mine or not destinations:
             continue
-        for other in ctx.index.at("Alert", placement):
+        for other in ctx.objects.at("Alert", placement):
             if not _same_place(other, doc, placement) or id(other.doc) in reported:
                 continue
             if placement.cluster is None and other.doc.file is not doc.file:

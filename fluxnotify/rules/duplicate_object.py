@@ -39,7 +39,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
     for placement in sorted(ctx.placements, key=lambda p: (p.cluster or "", p.namespace or "")):
         if placement.namespace is None:
             continue
-        for other in ctx.index.named(doc.kind, name):
+        for other in ctx.objects.named(doc.kind, name):
             if (
                 other.doc is doc
                 or other.placement != placement

@@ -58,7 +58,7 @@ def _is_flux(doc: Document) -> bool:
 def _could_be_defined(kind: str, name: str, where: Placement, ctx: Context) -> bool:
     """An object that the build could name ``name``: a templated name or namespace, or a
     ResourceSet that generates objects of ``kind``."""
-    for placed in ctx.index.of_kind(kind):
+    for placed in ctx.objects.of_kind(kind):
         if (
             _is_flux(placed.doc)
             and clusters_match(placed.placement.cluster, where.cluster)
@@ -66,7 +66,7 @@ def _could_be_defined(kind: str, name: str, where: Placement, ctx: Context) -> b
             and _namespace_fits(placed.placement.namespace, str(where.namespace))
         ):
             return True
-    for placed in ctx.index.of_kind("ResourceSet"):
+    for placed in ctx.objects.of_kind("ResourceSet"):
         if not clusters_match(placed.placement.cluster, where.cluster):
             continue
         template = placed.doc.spec.get("resourcesTemplate")
@@ -94,7 +94,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
         if "*" in name or POST_BUILD_VAR.search(name) or name in CREATED_BY_FLUX:
             continue
         if kind in fluxversion.FLUX_OPERATOR_KINDS or not any(
-            _is_flux(p.doc) for p in ctx.index.of_kind(kind)
+            _is_flux(p.doc) for p in ctx.objects.of_kind(kind)
         ):
             continue
         namespace = entry.get("namespace")
@@ -104,7 +104,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
             if ns is None or "*" in ns:
                 continue
             where = Placement(placement.cluster, ns)
-            found = any(_is_flux(p.doc) for p in ctx.index.find(kind, name, where))
+            found = any(_is_flux(p.doc) for p in ctx.objects.find(kind, name, where))
             if not found and not _could_be_defined(kind, name, where, ctx):
                 missing.add(ns)
         if missing:

@@ -29,7 +29,7 @@ CREDENTIAL_KEYS = ("address", "token", "password", "proxy", "headers")
 def _referenced(doc: Document, ctx: Context) -> str | None:
     """The Provider or Receiver that reads this Secret, as ``Kind/name``, if any."""
     for kind in ("Provider", "Receiver"):
-        for placed in ctx.index.of_kind(kind):
+        for placed in ctx.objects.of_kind(kind):
             other = placed.doc
             if not is_notification(other, kind) or ref_name(other.spec, "secretRef") != doc.name:
                 continue

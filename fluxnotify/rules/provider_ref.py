@@ -29,13 +29,13 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
     missing: list[str] = []
     elsewhere: set[str] = set()
     for placement in sorted(ctx.placements, key=lambda p: (p.namespace or "", p.cluster or "")):
-        if placement.namespace is None or ctx.index.find("Provider", name, placement):
+        if placement.namespace is None or ctx.objects.find("Provider", name, placement):
             continue
         if placement.namespace not in missing:
             missing.append(placement.namespace)
         elsewhere.update(
             p.placement.namespace
-            for p in ctx.index.named("Provider", name)
+            for p in ctx.objects.named("Provider", name)
             if p.placement.namespace and clusters_match(p.placement.cluster, placement.cluster)
         )
     if not missing:

@@ -110,7 +110,7 @@ def _check_secret(doc: Document, ctx: Context) -> Iterator[Problem]:
     (a commit that changes only the Secret); otherwise the Provider's finding says it."""
     sections = {s: doc.data.get(s) for s in ("stringData", "data")}
     reported: set[str] = set()
-    for placed in ctx.index.of_kind("Provider"):
+    for placed in ctx.objects.of_kind("Provider"):
         provider = placed.doc
         provider_type = provider.spec.get("type")
         if (
@@ -121,7 +121,7 @@ def _check_secret(doc: Document, ctx: Context) -> Iterator[Problem]:
             or id(provider.file) in ctx.targets
         ):
             continue
-        sources = ctx.index.secrets(str(doc.name), placed.placement)
+        sources = ctx.objects.secrets(str(doc.name), placed.placement)
         if len(sources) != 1 or sources[0].doc is not doc or sources[0].keys is None:
             continue  # several could be the one applied: the Provider's finding says it
         keys = sources[0].keys  # the index read them from this Secret
@@ -149,7 +149,7 @@ def _check_provider(doc: Document, ctx: Context) -> Iterator[Problem]:
     for placement in ctx.placements:
         if placement.namespace is None:
             continue
-        found = ctx.index.secrets(name, placement)
+        found = ctx.objects.secrets(name, placement)
         if not found or any(s.keys is None for s in found):
             continue  # missing (secret-ref says so) or keys unknown: nothing sure to say
         # Report what is wrong with every Secret that could be the one applied.

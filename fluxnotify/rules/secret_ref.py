@@ -35,7 +35,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
             {
                 p.namespace
                 for p in ctx.placements
-                if p.namespace is not None and not ctx.index.secrets(name, p)
+                if p.namespace is not None and not ctx.objects.secrets(name, p)
             }
         )
         if missing:

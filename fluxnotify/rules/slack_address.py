@@ -42,7 +42,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
     secret_keys: frozenset[str] | None = frozenset()
     secret_address: str | None = None
     if secret_name is not None:
-        found = [s for p in ctx.placements for s in ctx.index.secrets(secret_name, p)]
+        found = [s for p in ctx.placements for s in ctx.objects.secrets(secret_name, p)]
         if not found or any(s.keys is None for s in found) or spec.get("secretRef") is None:
             secret_keys = None
         else:
