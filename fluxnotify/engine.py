@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import NamedTuple
@@ -34,8 +33,7 @@ class Options(NamedTuple):
     cache: bool = True
 
 
-@dataclass
-class Report:
+class Report(NamedTuple):
     findings: list[Finding]
     files: int
     documents: int
@@ -44,16 +42,16 @@ class Report:
     flux_versions: dict[str, str]
     notes: list[tuple[str, str]]
 
-    def count(self, severity: Severity) -> int:
+    def of_severity(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
 
     @property
     def errors(self) -> int:
-        return self.count(Severity.ERROR)
+        return self.of_severity(Severity.ERROR)
 
     @property
     def warnings(self) -> int:
-        return self.count(Severity.WARNING)
+        return self.of_severity(Severity.WARNING)
 
 
 def rule_levels(

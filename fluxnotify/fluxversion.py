@@ -18,12 +18,12 @@ NEWEST = FLUX_VERSIONS[-1]
 #: Flux minor release -> notification-controller minor release (reference section 1).
 _NC_MINOR = {f"2.{minor}": (1, minor) for minor in range(10)}
 
-_VERSION_RE = re.compile(r"^v?(\d+)\.(\d+|x|\*)(?:\.[0-9x*]+)?(?:[-+].*)?$")
+_VERSION = r"^v?(\d+)\.(\d+|x|\*)(?:\.[0-9x*]+)?(?:[-+].*)?$"
 
 
 def parse_flux_version(text: str) -> tuple[int, int] | None:
     """``v2.9.4``, ``2.4``, ``2.x`` -> (major, minor); ``2.x`` means the newest minor."""
-    match = _VERSION_RE.match(text.strip().strip("'\""))
+    match = re.match(_VERSION, text.strip().strip("'\""))
     if not match:
         return None
     major = int(match.group(1))

@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from fluxnotify.loader import KUSTOMIZATION_FILES, Document, SourceFile
@@ -43,11 +42,12 @@ class Generated(NamedTuple):
     placement: Placement
 
 
-@dataclass
 class Graph:
-    placements: dict[int, set[Placement]] = field(default_factory=dict)
-    generated: list[Generated] = field(default_factory=list)
-    clusters: set[str] = field(default_factory=set)
+    def __init__(self) -> None:
+        #: ``id()`` of a Document -> where it is applied
+        self.placements: dict[int, set[Placement]] = {}
+        self.generated: list[Generated] = []
+        self.clusters: set[str] = set()
 
     def of(self, doc: Document) -> set[Placement]:
         """Where ``doc`` is applied; never empty (unknown placements at worst)."""

@@ -17,7 +17,6 @@ import re
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -25,7 +24,6 @@ import yaml
 
 from fluxnotify.errors import InputError
 from fluxnotify.model import ObjectRef
-from fluxnotify.scan import scan
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git",
@@ -82,20 +80,19 @@ _PARSE_HINTS = (*FLUX_OPERATOR_HINTS, "fluxcd/flux2")
 
 KUSTOMIZATION_FILES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
 
-_KIND_LINE = re.compile(
-    r"^kind:[ \t]*[\"']?(" + "|".join(sorted(RELEVANT_KINDS)) + r")[\"']?[ \t]*(?:#.*)?$",
-    re.MULTILINE,
+# Patterns that not every run needs stay strings: re compiles one on first use
+# and keeps it, so a small run does not pay for compiling them.
+_KIND_LINE = (
+    r"(?m)^kind:[ \t]*[\"']?(" + "|".join(sorted(RELEVANT_KINDS)) + r")[\"']?[ \t]*(?:#.*)?$"
 )
-_HELM_TEMPLATE = re.compile(
+_HELM_TEMPLATE = (
     r"\{\{-?\s*(?:\.Values|\.Release|\.Chart|include|template|if|range|with|define|toYaml|\$)"
 )
-
-_GOTK_VERSION = re.compile(
-    r"^#\s*Flux Version:\s*(\S+)|app\.kubernetes\.io/version:\s*[\"']?(v?\d+\.\d+[^\s\"']*)",
-    re.MULTILINE,
+_GOTK_VERSION = (
+    r"(?m)^#\s*Flux Version:\s*(\S+)|app\.kubernetes\.io/version:\s*[\"']?(v?\d+\.\d+[^\s\"']*)"
 )
 #: The flag on (alone, or with a value Go's strconv.ParseBool reads as true).
-_NO_CROSS_NS = re.compile(r"--no-cross-namespace-refs(?:=(?:1|t|T|true|TRUE|True))?(?![=\w-])")
+_NO_CROSS_NS = r"--no-cross-namespace-refs(?:=(?:1|t|T|true|TRUE|True))?(?![=\w-])"
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 #: Nodes a document may expand to through aliases before it counts as an alias bomb.
@@ -176,17 +173,19 @@ class SyntaxProblem(NamedTuple):
     hint: str | None = None
 
 
-@dataclass(eq=False)
 class Document:
     """One Kubernetes object (a mapping with apiVersion and kind) in a file."""
 
-    file: SourceFile
-    index: int
-    data: dict[str, Any]
-    api_version: str
-    kind: str
-    #: the generated schema check passed (None: not run yet)
-    schema_ok: bool | None = None
+    def __init__(
+        self, file: SourceFile, index: int, data: dict[str, Any], api_version: str, kind: str
+    ) -> None:
+        self.file = file
+        self.index = index
+        self.data = data
+        self.api_version = api_version
+        self.kind = kind
+        #: the generated schema check passed (None: not run yet)
+        self.schema_ok: bool | None = None
 
     @property
     def checked_data(self) -> dict[str, Any]:
@@ -232,24 +231,24 @@ class Document:
         return self.file.locate(self.index, path, key)
 
 
-@dataclass(eq=False)
 class SourceFile:
     """A YAML file (or standard input) and what was loaded from it."""
 
-    path: Path
-    display: str
-    text: str | None = None
-    documents: list[Document] = field(default_factory=list)
-    syntax: SyntaxProblem | None = None
-    duplicate_keys: list[tuple[int, int, str]] = field(default_factory=list)
-    note: str | None = None
-    parsed: bool = False
-    document_count: int = 0
-    #: the Flux release a gotk-components.yaml names in its header
-    flux_version: str | None = None
-    #: the text turns on --no-cross-namespace-refs for the controllers
-    blocks_cross_namespace_refs: bool = False
-    _nodes: list[Any] | None = field(default=None, repr=False)
+    def __init__(self, path: Path, display: str, document_count: int = 0) -> None:
+        self.path = path
+        self.display = display
+        self.text: str | None = None
+        self.documents: list[Document] = []
+        self.syntax: SyntaxProblem | None = None
+        self.duplicate_keys: list[tuple[int, int, str]] = []
+        self.note: str | None = None
+        self.parsed = False
+        self.document_count = document_count
+        #: the Flux release a gotk-components.yaml names in its header
+        self.flux_version: str | None = None
+        #: the text turns on --no-cross-namespace-refs for the controllers
+        self.blocks_cross_namespace_refs = False
+        self._nodes: list[Any] | None = None
 
     def locate(self, index: int, path: Sequence[str | int], key: bool = False) -> tuple[int, int]:
         """1-based line and column of ``path`` in document ``index`` (else its nearest parent)."""
@@ -360,12 +359,14 @@ def _dates_to_strings(value: Any) -> Any:
 
 def is_relevant(text: str, path: Path) -> bool:
     """Cheap test: might this file hold an object some rule reads?"""
-    return path.name in KUSTOMIZATION_FILES or _KIND_LINE.search(text) is not None
+    return path.name in KUSTOMIZATION_FILES or re.search(_KIND_LINE, text) is not None
 
 
 def is_helm_template(text: str, path: Path) -> bool:
     """Cheap test: might this file be a Helm template (``{{ ... }}`` markup)?"""
-    return "{{" in text and (_HELM_TEMPLATE.search(text) is not None or "templates" in path.parts)
+    return "{{" in text and (
+        re.search(_HELM_TEMPLATE, text) is not None or "templates" in path.parts
+    )
 
 
 def _template_not_yaml(source: SourceFile, path: Path) -> bool:
@@ -405,9 +406,9 @@ def load(
         return source
     source.text = text
     if path.name == "gotk-components.yaml":
-        match = _GOTK_VERSION.search(text)
+        match = re.search(_GOTK_VERSION, text)
         source.flux_version = (match.group(1) or match.group(2)) if match else None
-    if "no-cross-namespace-refs" in text and _NO_CROSS_NS.search(text):
+    if "no-cross-namespace-refs" in text and re.search(_NO_CROSS_NS, text):
         source.blocks_cross_namespace_refs = True
     if not full and not is_relevant(text, path):
         return source
@@ -434,8 +435,10 @@ def _scanned(source: SourceFile, text: str) -> bool:
     """Fill ``source`` from the line scanner when every relevant object in it is scannable."""
     if source.path.name in KUSTOMIZATION_FILES or any(h in text for h in _PARSE_HINTS):
         return False
-    if not set(_KIND_LINE.findall(text)) <= SCANNABLE_KINDS:
+    if not set(re.findall(_KIND_LINE, text)) <= SCANNABLE_KINDS:
         return False
+    from fluxnotify.scan import scan  # only for files outside the targets
+
     documents = scan(text)
     if documents is None:
         return False

@@ -1,9 +1,9 @@
 """The shared vocabulary: severities, object references and findings.
 
-Immutable records here and elsewhere in the package are ``NamedTuple``s rather
-than frozen dataclasses: a dataclass compiles its methods when its module is
-imported, about five times what a NamedTuple costs, and every run of the
-pre-commit hook pays for that start-up.
+Records on the validate path are ``NamedTuple``s when immutable and plain
+classes when mutable, not dataclasses: a dataclass compiles its methods when
+its module is imported, about five times what a NamedTuple costs, and every
+run of the pre-commit hook pays for that start-up.
 """
 
 from __future__ import annotations

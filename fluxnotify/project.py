@@ -12,7 +12,6 @@ import os
 import re
 import subprocess
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -53,23 +52,23 @@ class VersionSource(NamedTuple):
     origin: str
 
 
-@dataclass
 class Project:
-    root: Path
-    #: every file under the root and every target, by absolute path
-    files: dict[str, SourceFile] = field(default_factory=dict)
-    targets: list[SourceFile] = field(default_factory=list)
-    version_sources: list[VersionSource] = field(default_factory=list)
-    patch_files: set[str] = field(default_factory=set)
-    #: kinds that some kustomize or Flux patch with a target completes at build time
-    patched_kinds: set[str] = field(default_factory=set)
-    uses_flux_operator: bool = False
-    #: the repository patches --no-cross-namespace-refs=true into the controllers
-    blocks_cross_namespace_refs: bool = False
-    #: ``id()`` of the target SourceFiles, for rules that report on one end of a reference
-    target_ids: frozenset[int] = frozenset()
-    _index: Index | None = None
-    _versions_by_folder: dict[str, tuple[str, str]] = field(default_factory=dict)
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        #: every file under the root and every target, by absolute path
+        self.files: dict[str, SourceFile] = {}
+        self.targets: list[SourceFile] = []
+        self.version_sources: list[VersionSource] = []
+        self.patch_files: set[str] = set()
+        #: kinds that some kustomize or Flux patch with a target completes at build time
+        self.patched_kinds: set[str] = set()
+        self.uses_flux_operator = False
+        #: the repository patches --no-cross-namespace-refs=true into the controllers
+        self.blocks_cross_namespace_refs = False
+        #: ``id()`` of the target SourceFiles, for rules that report on one end of a reference
+        self.target_ids: frozenset[int] = frozenset()
+        self._index: Index | None = None
+        self._versions_by_folder: dict[str, tuple[str, str]] = {}
 
     @classmethod
     def load(
@@ -81,7 +80,7 @@ class Project:
     ) -> Project:
         """Load the targets, then the rest of the project (``listing``: project_listing()),
         from ``cache`` where the files have not changed."""
-        project = cls(root=root)
+        project = cls(root)
         jobs: list[tuple[Path, str, bool | None]] = []
         keys: list[str | None] = []
         for target in targets:
@@ -292,10 +291,7 @@ def _is_within(path: str, scope: str) -> bool:
     return path == scope or path.startswith(scope.rstrip(os.sep) + os.sep)
 
 
-_PATCH_KIND = re.compile(r"\bkind:\s*[\"']?(\w+)")
-
-
-_FLUX2_REPOSITORY = re.compile(r"^(?:https://|ssh://git@)github\.com[/:]fluxcd/flux2(?:\.git)?/?$")
+_FLUX2_REPOSITORY = r"^(?:https://|ssh://git@)github\.com[/:]fluxcd/flux2(?:\.git)?/?$"
 
 
 def _flux2_release(doc: Document) -> str | None:
@@ -304,7 +300,7 @@ def _flux2_release(doc: Document) -> str | None:
         return None
     ref = doc.spec.get("ref")
     tag = ref.get("tag") if isinstance(ref, dict) else None
-    if _FLUX2_REPOSITORY.match(doc.spec["url"]) and isinstance(tag, str):
+    if re.match(_FLUX2_REPOSITORY, doc.spec["url"]) and isinstance(tag, str):
         return tag
     return None
 
@@ -323,6 +319,8 @@ def _installs_flux_operator(doc: Document) -> bool:
 def _patched_kinds(patches: Any) -> set[str]:
     """Kinds a list of kustomize patches may complete: its targets, and every kind an inline
     patch names (nested patches, such as a Kustomization's HelmRelease defaults, count too)."""
+    from fluxnotify.scan import PATCH_KIND  # the scanner reads patches in unparsed files
+
     kinds: set[str] = set()
     if not isinstance(patches, list):
         return kinds
@@ -334,7 +332,7 @@ def _patched_kinds(patches: Any) -> set[str]:
             kinds.add(target["kind"])
         patch = item.get("patch")
         if isinstance(patch, str):
-            kinds.update(_PATCH_KIND.findall(patch))
+            kinds.update(PATCH_KIND.findall(patch))
     return kinds
 
 

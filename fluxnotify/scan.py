@@ -17,7 +17,7 @@ from typing import Any
 
 _DOC_SEPARATOR = re.compile(r"^(?:---|\.\.\.)(?:[ \t]+(?:#.*)?)?$")
 _KEY = re.compile(r"^( *)([A-Za-z_][\w.-]*):(?:[ \t]+(.*))?$")
-_PATCH_KIND = re.compile(r"\bkind:\s*[\"']?(\w+)")
+PATCH_KIND = re.compile(r"\bkind:\s*[\"']?(\w+)")
 
 #: The second-level fields kept, by top-level field.
 _WANTED = {"metadata": ("name", "namespace"), "spec": ("path", "targetNamespace")}
@@ -94,7 +94,7 @@ def _document(lines: list[str]) -> dict[str, Any]:
                     raise _Unsure
                 data[block][key] = value
         elif in_patches:
-            patch_kinds.extend(_PATCH_KIND.findall(line))
+            patch_kinds.extend(PATCH_KIND.findall(line))
     if patch_kinds:
         data["spec"]["patches"] = [{"target": {"kind": kind}} for kind in patch_kinds]
     return data

@@ -141,12 +141,12 @@ def _type_of(value: Any) -> str:
 
 #: Fields whose values are URLs that may carry a credential (a webhook path, user:password).
 CREDENTIAL_FIELDS = frozenset({"address", "proxy"})
-_URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^/@\s]*@)?(?P<host>[^/?#\s]*)")
+_URL = r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^/@\s]*@)?(?P<host>[^/?#\s]*)"
 
 
 def url_outline(value: str) -> str:
     """Scheme and host of a URL, the rest elided: ``https://hooks.slack.com/...``."""
-    match = _URL.match(value)
+    match = re.match(_URL, value)
     scheme, host = (match["scheme"] or "", match["host"]) if match else ("", "")
     return f"{scheme}{host}/..." if len(scheme) + len(host) < len(value) else f"{scheme}{host}"
 
@@ -280,14 +280,14 @@ def _issues(error: ValidationError, schema: dict[str, Any], redact: Redactor) ->
     return out
 
 
-_FIELD_IN_MESSAGE = re.compile(r"\.([A-Za-z][A-Za-z0-9]*)")
+_FIELD_IN_MESSAGE = r"\.([A-Za-z][A-Za-z0-9]*)"
 
 
 def _field_named_in(message: str, instance: Any) -> str | None:
     """The first ``.field`` a CEL message names that the object at the error has."""
     if not isinstance(instance, dict):
         return None
-    names: list[str] = _FIELD_IN_MESSAGE.findall(message)
+    names: list[str] = re.findall(_FIELD_IN_MESSAGE, message)
     return next((name for name in names if name in instance), None)
 
 

@@ -35,7 +35,7 @@ def render(report: Report) -> str:
 
 
 def summary(report: Report) -> str:
-    infos = report.count(Severity.INFO)
+    infos = report.of_severity(Severity.INFO)
     parts = [
         f"{report.errors} error{'s' * (report.errors != 1)}",
         f"{report.warnings} warning{'s' * (report.warnings != 1)}",
@@ -56,7 +56,7 @@ def render_terminal(report: Report) -> None:
     console = Console(highlight=False, soft_wrap=True)
     for line in render(report).splitlines():
         text = Text(line)
-        match = _SEVERITY_COLUMN.match(line)
+        match = re.match(_SEVERITY_COLUMN, line)
         if match:
             text.stylize(_STYLES[match.group(2)], match.start(2), match.end(2))
         elif line.strip().startswith("hint:"):
@@ -66,5 +66,5 @@ def render_terminal(report: Report) -> None:
         console.print(text)
 
 
-_SEVERITY_COLUMN = re.compile(r"^(\s+\d+:\d+\s+)(error|warning|info)\b")
+_SEVERITY_COLUMN = r"^(\s+\d+:\d+\s+)(error|warning|info)\b"
 _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}

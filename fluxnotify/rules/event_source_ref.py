@@ -31,7 +31,7 @@ SUMMARY = "an eventSource or Receiver resource names an object the repository do
 CREATED_BY_FLUX = {"flux-system", "flux"}
 
 #: What Flux (post-build substitution) or a ResourceSet (`<< inputs.x >>`) fills in.
-_TEMPLATE = re.compile(POST_BUILD_VAR.pattern + r"|<<.*?>>")
+_TEMPLATE = POST_BUILD_VAR.pattern + r"|<<.*?>>"
 
 
 def _matches(written: Any, name: str) -> bool:
@@ -40,14 +40,14 @@ def _matches(written: Any, name: str) -> bool:
         return False
     if written == name:
         return True
-    parts = _TEMPLATE.split(written)
+    parts = re.split(_TEMPLATE, written)
     if len(parts) == 1:
         return False
     return re.fullmatch(".+".join(re.escape(part) for part in parts), name) is not None
 
 
 def _namespace_fits(written: str | None, namespace: str) -> bool:
-    return written is None or written == namespace or _TEMPLATE.search(written) is not None
+    return written is None or written == namespace or re.search(_TEMPLATE, written) is not None
 
 
 def _is_flux(doc: Document) -> bool:
