@@ -65,6 +65,37 @@ def test_only_the_named_command_is_built() -> None:
     assert proc.stdout.splitlines()[-1] == "['fluxnotify.commands.rules']"
 
 
+def test_a_clean_small_run_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """Start-up is what a pre-commit hook pays on every commit (docs/benchmark.md, (c2)):
+    explaining schema failures, parallel loading, the line scanner, suppressions,
+    colour and the round-trip parser are imported only when a run needs them."""
+    write(tmp_path, "alert.yaml", CLEAN)
+    lazy = (
+        "dataclasses",
+        "jsonschema",
+        "multiprocessing",
+        "rich",
+        "ruamel.yaml",
+        "fluxnotify.directives",
+        "fluxnotify.scan",
+        "fluxnotify.reporters.json_format",
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from fluxnotify.cli import run;"
+            f"code = run(['validate', *{list(PART_ONE)!r}, 'alert.yaml']);"
+            f"print(code, sorted(m for m in {lazy!r} if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
+    assert proc.stdout.splitlines()[-1] == "0 []"
+
+
 @pytest.mark.parametrize("args", [[], ["--help"], ["-h"], ["validat", "x.yaml"]])
 def test_help_and_typos_see_every_command(args: list[str]) -> None:
     names = [info.name for info in build_app(args).registered_commands]
