@@ -11,20 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from validate_support import cli, console
 
 #: A few dozen examples keep the default suite fast; set FLUXNOTIFY_FUZZ_EXAMPLES=2000 to
 #: hunt for bugs with random (not derandomized) examples.
 EXAMPLES = int(os.environ.get("FLUXNOTIFY_FUZZ_EXAMPLES", "0")) or None
-SETTINGS = settings(
-    max_examples=EXAMPLES or 60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-    derandomize=EXAMPLES is None,
-    database=None,
-)
+SETTINGS = settings(max_examples=EXAMPLES or 60, derandomize=EXAMPLES is None)
 
 KINDS = ["Alert", "Provider", "Receiver", "Secret", "Kustomization", "HelmRelease", "Other"]
 API_VERSIONS = [
@@ -108,7 +102,7 @@ def test_random_yaml_punctuation(text: str) -> None:
     _run_in_process("punctuation.yaml", ("kind: Alert\n" + text).encode())
 
 
-@settings(max_examples=6, deadline=None, derandomize=True, database=None)
+@settings(max_examples=6)
 @given(st.one_of(documents.map(lambda d: _dump(d).encode()), st.binary(max_size=500)))
 def test_through_the_console_script(content: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
