@@ -8,6 +8,7 @@ gotk-components.yaml or FluxInstance), which files are kustomize patches
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -82,14 +83,15 @@ class Project:
         from ``cache`` where the files have not changed."""
         project = cls(root)
         jobs: list[tuple[Path, str, bool | None]] = []
-        keys: list[str | None] = []
+        #: per job: its absolute path, and whether it is a target
+        keys: list[tuple[str, bool]] = []
         for target in targets:
             if target.display == "-":
                 project.targets.append(load_target(target))
                 continue
             jobs.append((target.path, target.display, target.explicit))
-            keys.append(os.path.abspath(target.path))
-        wanted = set(keys)
+            keys.append((os.path.abspath(target.path), True))
+        wanted = {absolute for absolute, _ in keys}
         for path in listing:
             absolute = os.path.abspath(path)
             if absolute not in wanted:
@@ -99,14 +101,13 @@ class Project:
                     project.files[absolute] = cached
                     continue
                 jobs.append((path, str(path), None))
-                keys.append(None)  # not a target: unreadable is not an error
-        for key, result in zip(keys, _load_all(jobs), strict=True):
+                keys.append((absolute, False))  # not a target: unreadable is not an error
+        for (absolute, is_target), result in zip(keys, _load_all(jobs), strict=True):
             if isinstance(result, InputError):
-                if key is not None:
+                if is_target:
                     raise result
                 continue
-            absolute = os.path.abspath(result.path)
-            if key is not None:
+            if is_target:
                 project.targets.append(result)
             elif cache is not None:
                 cache.put(absolute, result)
@@ -182,12 +183,17 @@ class Project:
             found = self._versions_by_folder[folder] = self._flux_version_in(folder)
         return found
 
-    def _flux_version_in(self, folder: str) -> tuple[str, str]:
-        known = [
+    @functools.cached_property
+    def _known_versions(self) -> list[tuple[VersionSource, tuple[int, int]]]:
+        """The version sources that name a version, parsed once (after loading)."""
+        return [
             (source, v)
             for source in self.version_sources
             if (v := fluxversion.parse_flux_version(source.version)) is not None
         ]
+
+    def _flux_version_in(self, folder: str) -> tuple[str, str]:
+        known = self._known_versions
         if not known:
             return fluxversion.NEWEST, "the newest; no gotk-components.yaml or FluxInstance found"
         covering = [(source, v) for source, v in known if _is_within(folder, source.scope)]
