@@ -74,3 +74,11 @@ class Scrubber:
         for secret in self._secrets:
             text = text.replace(secret, "…")
         return text
+
+
+def pem_secrets(pem: str | None) -> list[str]:
+    """A private key and each of its base64 lines: a line alone is as secret as the whole."""
+    if not pem:
+        return []
+    lines = [line.strip() for line in pem.splitlines()]
+    return [pem, pem.strip(), *(line for line in lines if line and not line.startswith("-----"))]

@@ -22,6 +22,7 @@ import yaml
 
 from fluxnotify.errors import ConfigError, UsageError
 from fluxnotify.fluxversion import NOTIFICATION_GROUP, minor_of
+from fluxnotify.send.redact import pem_secrets
 
 Objects = Iterable[tuple[Path, Mapping[str, Any]]]
 Decrypt = Callable[[Path], list[Mapping[str, Any]]]
@@ -32,6 +33,8 @@ _DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ms|s|m)")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0}
 #: Types whose notifier receives the certSecretRef TLS config (reference 3b table).
 _TLS_TYPES = frozenset({"slack", "rocket", "msteams", "generic", "generic-hmac"})
+#: certSecretRef keys and their deprecated names (reference 3a): CA, client certificate, key.
+_TLS_KEYS = (("ca.crt", "caFile"), ("tls.crt", "certFile"), ("tls.key", "keyFile"))
 _PASS_ADDRESS = (
     "pass the address with --address URL or FLUXNOTIFY_ADDRESS "
     "(and a bot token with --token-env VAR or FLUXNOTIFY_TOKEN)"
@@ -58,8 +61,10 @@ class ProviderConfig:
     headers: Mapping[str, str] = field(default_factory=dict)
     proxy: str | None = None
     ca_pem: str | None = None
+    cert_pem: str | None = None  # client certificate (mutual TLS), with key_pem or not at all
+    key_pem: str | None = field(default=None, repr=False)
     timeout: float = DEFAULT_TIMEOUT
-    secrets: tuple[str, ...] = ()  # values to scrub from any output
+    secrets: tuple[str, ...] = field(default=(), repr=False)  # to scrub from any output
     warnings: tuple[str, ...] = ()
     trail: tuple[str, ...] = ()  # how it was resolved, for --verbose
 
@@ -193,6 +198,33 @@ def _proxy_url(address: str, username: str, password: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{creds}@{parts.netloc.rsplit('@', 1)[-1]}"))
 
 
+def _tls_key(
+    certs: Mapping[str, str], key: str, legacy: str, ref: str, warnings: list[str]
+) -> str | None:
+    """One certSecretRef value; the deprecated key still works, with a warning, as in Flux."""
+    if certs.get(key):
+        return certs[key]
+    if certs.get(legacy):
+        warnings.append(
+            f"Provider {ref}: the certSecretRef key `{legacy}` is deprecated, use `{key}`"
+        )
+        return certs[legacy]
+    return None
+
+
+def _half_pair(certs: Mapping[str, str], provider: str, secret_ref: str) -> ConfigError:
+    """Flux fails every dispatch when the Secret has a client certificate or key alone."""
+    has = next(k for k in ("tls.crt", "certFile", "tls.key", "keyFile") if certs.get(k))
+    lacks = "tls.key" if has in ("tls.crt", "certFile") else "tls.crt"
+    return ConfigError(
+        f"the certSecretRef Secret {secret_ref} of Provider {provider} has `{has}` but no "
+        f"`{lacks}`: a client certificate needs both, and Flux fails every dispatch "
+        "with one alone",
+        hint=f"add `{lacks}` to the Secret, or remove `{has}` if the receiver does not ask "
+        "for a client certificate",
+    )
+
+
 def resolve_provider(
     objects: Objects,
     name: str,
@@ -306,15 +338,26 @@ def resolve_provider(
         proxy = data["proxy"].strip()
         warnings.append(f"Provider {ref}: the Secret's `proxy` key is deprecated")
 
-    ca_pem: str | None = None
+    ca_pem = cert_pem = key_pem = None
     if spec.get("certSecretRef"):
         if ptype in _TLS_TYPES:
             certs = secret("certSecretRef", "certificate")
-            ca_pem = certs.get("ca.crt") or certs.get("caFile")
+            ca_pem, cert_pem, key_pem = (
+                _tls_key(certs, key, legacy, ref, warnings) for key, legacy in _TLS_KEYS
+            )
+            if (cert_pem is None) != (key_pem is None):
+                cert_secret = spec["certSecretRef"]["name"]  # certs came from it
+                raise _half_pair(certs, ref, f"{ns}/{cert_secret}" if ns else str(cert_secret))
         else:
             warnings.append(f"Flux ignores certSecretRef for {ptype} Providers")
 
-    secrets = (token, proxy or "", proxy_secret.get("password", ""), *headers.values())
+    secrets = (
+        token,
+        proxy or "",
+        proxy_secret.get("password", ""),
+        *headers.values(),
+        *pem_secrets(key_pem),
+    )
     return ProviderConfig(
         ref=ref,
         type=ptype,
@@ -325,6 +368,8 @@ def resolve_provider(
         headers=headers,
         proxy=proxy,
         ca_pem=ca_pem,
+        cert_pem=cert_pem,
+        key_pem=key_pem,
         timeout=timeout,
         secrets=tuple(s for s in secrets if s),
         warnings=tuple(warnings),

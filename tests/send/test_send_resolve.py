@@ -308,3 +308,70 @@ def test_durations(text: str, seconds: float) -> None:
 def test_bad_durations(text: str) -> None:
     with pytest.raises(ValueError, match="invalid duration"):
         parse_duration(text)
+
+
+CERT = "-----BEGIN CERTIFICATE-----\nMIIBclient\n-----END CERTIFICATE-----\n"
+KEY = "-----BEGIN PRIVATE KEY-----\nMIGHs3cr3tKeyLine\n-----END PRIVATE KEY-----\n"
+
+
+def tls_provider(**keys: str) -> list[tuple[Path, Mapping[str, Any]]]:
+    return pairs(
+        provider(type="generic", address="https://hooks.example/x", certSecretRef={"name": "tls"}),
+        secret("tls", **keys),
+    )
+
+
+def test_client_certificate_from_cert_secret() -> None:
+    cfg = resolve_provider(
+        tls_provider(**{"ca.crt": "CA", "tls.crt": CERT, "tls.key": KEY}),
+        "slack",
+        None,
+        flux_version="2.9",
+    )
+    assert (cfg.ca_pem, cfg.cert_pem, cfg.key_pem) == ("CA", CERT, KEY)
+    assert cfg.warnings == ()
+    assert "MIGHs3cr3tKeyLine" in cfg.secrets  # one line of the key is scrubbed too
+    assert "s3cr3tKey" not in repr(cfg)
+
+
+def test_legacy_cert_keys_work_with_a_deprecation_warning() -> None:
+    cfg = resolve_provider(
+        tls_provider(caFile="CA", certFile=CERT, keyFile=KEY), "slack", None, flux_version="2.9"
+    )
+    assert (cfg.ca_pem, cfg.cert_pem, cfg.key_pem) == ("CA", CERT, KEY)
+    assert cfg.warnings == tuple(
+        f"Provider flux-system/slack: the certSecretRef key `{old}` is deprecated, use `{new}`"
+        for old, new in (("caFile", "ca.crt"), ("certFile", "tls.crt"), ("keyFile", "tls.key"))
+    )
+
+
+def test_new_cert_keys_win_over_legacy_ones() -> None:
+    cfg = resolve_provider(
+        tls_provider(**{"tls.crt": CERT, "tls.key": KEY, "certFile": "old", "keyFile": "old"}),
+        "slack",
+        None,
+        flux_version="2.9",
+    )
+    assert (cfg.cert_pem, cfg.key_pem) == (CERT, KEY)
+    assert cfg.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("keys", "has", "lacks"),
+    [
+        ({"tls.crt": CERT}, "tls.crt", "tls.key"),
+        ({"tls.key": KEY, "ca.crt": "CA"}, "tls.key", "tls.crt"),
+        ({"certFile": CERT}, "certFile", "tls.key"),
+    ],
+)
+def test_half_a_client_certificate_is_a_config_error(
+    keys: dict[str, str], has: str, lacks: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        resolve_provider(tls_provider(**keys), "slack", None, flux_version="2.9")
+    assert caught.value.message.startswith(
+        f"the certSecretRef Secret flux-system/tls of Provider flux-system/slack has `{has}` "
+        f"but no `{lacks}`"
+    )
+    assert str(caught.value.hint).startswith(f"add `{lacks}`")
+    assert "s3cr3tKey" not in f"{caught.value} {caught.value.hint}"
