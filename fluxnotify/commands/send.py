@@ -88,6 +88,21 @@ def send(
             rich_help_panel=_DEST,
         ),
     ] = None,
+    cert_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="PEM client certificate for mutual TLS, with --key-file "
+            "(default: the Provider's certSecretRef tls.crt).",
+            rich_help_panel=_DEST,
+        ),
+    ] = None,
+    key_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="PEM private key of --cert-file (default: the Provider's certSecretRef tls.key).",
+            rich_help_panel=_DEST,
+        ),
+    ] = None,
     kind: Annotated[
         str, typer.Option(help="Kind of the involved object.", rich_help_panel=_EVENT)
     ] = "Kustomization",
@@ -157,14 +172,14 @@ def send(
         token = os.environ.get(token_env)
         if token is None:
             raise UsageError(f"--token-env {token_env}: that environment variable is not set")
-    ca_pem = None
-    if ca_file is not None:
-        try:
-            ca_pem = ca_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(
-                f"--ca-file {ca_file}: cannot read it ({type(exc).__name__})"
-            ) from None
+    if (cert_file is None) != (key_file is None):
+        given, missing = (
+            ("--cert-file", "--key-file") if cert_file else ("--key-file", "--cert-file")
+        )
+        raise UsageError(
+            f"{given} needs {missing}: a client certificate goes with its key",
+            hint="give both, or neither to use the Provider's certSecretRef",
+        )
 
     def load_objects() -> Iterator[tuple[Path, dict[str, Any]]]:
         from fluxnotify.loader import iter_objects
@@ -187,7 +202,9 @@ def send(
         env_token=os.environ.get("FLUXNOTIFY_TOKEN") or None,
         timeout=timeout,
         proxy=proxy,
-        ca_pem=ca_pem,
+        ca_pem=_read_pem("--ca-file", ca_file),
+        cert_pem=_read_pem("--cert-file", cert_file),
+        key_pem=_read_pem("--key-file", key_file),
         kind=kind,
         name=name,
         object_namespace=object_namespace,
@@ -219,3 +236,15 @@ def send(
         typer.echo(report.to_text(), err=not report.delivered)
     if not report.delivered:
         raise typer.Exit(1)
+
+
+def _read_pem(option: str, path: Path | None) -> str | None:
+    """The text of a PEM file given on the command line; unreadable is a usage error."""
+    from fluxnotify.errors import UsageError
+
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{option} {path}: cannot read it ({type(exc).__name__})") from None

@@ -16,6 +16,10 @@ from fluxnotify.send.redact import Scrubber
 _NEW_WEBHOOK = (
     "create a new incoming webhook for the channel and put its URL in the Secret's `address`"
 )
+_CLIENT_CERT_FIX = (
+    "put the certificate and its key in the Secret of the Provider's `certSecretRef` as "
+    "`tls.crt` and `tls.key` (here: --cert-file and --key-file)"
+)
 _REINSTALL = "reinstall the Slack app, then put the new bot token in the Secret's `token`"
 
 #: Slack error code -> (meaning, fix). Webhook codes and Web API codes (reference 8).
@@ -129,6 +133,15 @@ _FAILURE_WORDS: dict[str, tuple[str, str]] = {
         "the server's certificate is not trusted",
         "for a private CA, put it in a Secret as `ca.crt` and set the Provider's "
         "`certSecretRef` (here: --ca-file)",
+    ),
+    "tls-client-cert": (
+        "the server wants a client certificate (mutual TLS), and none was sent",
+        _CLIENT_CERT_FIX,
+    ),
+    "tls-client-cert-rejected": (
+        "the server refused the client certificate: it is not signed by a CA the server "
+        "trusts, or it is expired or revoked",
+        "get a client certificate the server accepts; " + _CLIENT_CERT_FIX,
     ),
     "tls": (
         "the TLS handshake failed",
@@ -252,10 +265,17 @@ def explain(
             "tls-verify": f"TLS: {host} presented a certificate that is not trusted "
             f"({scrub(delivery.detail)})",
             "tls": f"TLS handshake with {host} failed ({scrub(delivery.detail)})",
+            "tls-client-cert": f"TLS: {host} ended the handshake, and no client "
+            f"certificate was sent ({scrub(delivery.detail)})",
+            "tls-client-cert-rejected": f"TLS: {host} refused the client certificate "
+            f"({scrub(delivery.detail)})",
             "proxy": f"the proxy could not connect to {host}",
             "connection": f"the connection to {host} failed ({scrub(delivery.detail)})",
             "unreadable": f"{destination} answered HTTP {status} with a body that is not JSON",
         }[failure] + f" ({timing})"
+        if delivery.detail == "SSLV3_ALERT_HANDSHAKE_FAILURE" and failure == "tls-client-cert":
+            # A TLS 1.2 server says this for a missing certificate, but also for no shared cipher.
+            meaning = f"most likely {meaning}; else no TLS version or cipher in common"
     return Report(
         delivered=delivery.delivered,
         destination=destination,

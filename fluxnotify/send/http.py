@@ -12,8 +12,10 @@ httpx is imported inside the functions: start-up time matters for the other comm
 from __future__ import annotations
 
 import json
+import os
 import socket
 import ssl
+import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -28,6 +30,23 @@ if TYPE_CHECKING:
     import httpx
 
 _BODY_LIMIT = 64 * 1024
+#: What go-retryablehttp retries: connection errors, a server's TLS alert among them (Go
+#: reports it as "remote error: tls: ..."), but not certificate verification errors.
+_RETRIED_FAILURES = frozenset(
+    {"dns", "refused", "proxy", "connection", "tls", "tls-client-cert", "tls-client-cert-rejected"}
+)
+#: OpenSSL reasons for a server's TLS alert about the client certificate (RFC 8446 6.2).
+_CLIENT_CERT_ALERTS = frozenset(
+    {
+        "TLSV13_ALERT_CERTIFICATE_REQUIRED",
+        "SSLV3_ALERT_BAD_CERTIFICATE",
+        "SSLV3_ALERT_UNSUPPORTED_CERTIFICATE",
+        "SSLV3_ALERT_CERTIFICATE_REVOKED",
+        "SSLV3_ALERT_CERTIFICATE_EXPIRED",
+        "SSLV3_ALERT_CERTIFICATE_UNKNOWN",
+        "TLSV1_ALERT_UNKNOWN_CA",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -64,11 +83,18 @@ SEAM = Seam()
 
 @dataclass(frozen=True)
 class Settings:
-    """How to send: deadline, proxy and trust, from the Provider or the command line."""
+    """How to send: deadline, proxy and TLS, from the Provider or the command line.
+
+    ``cert_pem`` and ``key_pem`` (a client certificate for mutual TLS) come together or
+    not at all; ``cert_source`` says where they came from, for error messages.
+    """
 
     timeout: float = 15.0
     proxy: str | None = None
     ca_pem: str | None = None
+    cert_pem: str | None = None
+    key_pem: str | None = field(default=None, repr=False)
+    cert_source: str = ""
     retry: RetryPolicy = RetryPolicy()
 
 
@@ -78,8 +104,10 @@ class Delivery:
 
     ``failure`` is None on success, else one of: ``status`` (an HTTP error status),
     ``slack-api`` (Web API ``ok: false``), ``unreadable`` (Web API answer not JSON),
-    ``redirect``, ``dns``, ``refused``, ``timeout``, ``tls``, ``tls-verify``, ``proxy``,
-    ``connection``. ``body`` is raw server text: scrub it before showing it.
+    ``redirect``, ``dns``, ``refused``, ``timeout``, ``tls``, ``tls-verify``,
+    ``tls-client-cert`` (the server wants a client certificate and none was sent),
+    ``tls-client-cert-rejected`` (it refused the one sent), ``proxy``, ``connection``.
+    ``body`` is raw server text: scrub it before showing it.
     """
 
     host: str
@@ -121,7 +149,17 @@ def _cause_chain(exc: BaseException) -> list[BaseException]:
     return chain
 
 
-def _classify(exc: httpx.TransportError) -> tuple[str, str]:
+def _tls_kind(reason: str, sent_cert: bool) -> str:
+    """``tls-client-cert`` when the server's alert is about our (missing) certificate."""
+    if reason in _CLIENT_CERT_ALERTS:
+        return "tls-client-cert-rejected" if sent_cert else "tls-client-cert"
+    # TLS 1.2 servers (OpenSSL's among them) answer a missing certificate this way.
+    if reason == "SSLV3_ALERT_HANDSHAKE_FAILURE" and not sent_cert:
+        return "tls-client-cert"
+    return "tls"
+
+
+def _classify(exc: httpx.TransportError, sent_cert: bool) -> tuple[str, str]:
     """Failure kind and our own words for it: exception texts may quote the URL."""
     import httpx
 
@@ -129,7 +167,7 @@ def _classify(exc: httpx.TransportError) -> tuple[str, str]:
         if isinstance(cause, ssl.SSLCertVerificationError):
             return "tls-verify", cause.verify_message or "certificate verify failed"
         if isinstance(cause, ssl.SSLError):
-            return "tls", cause.reason or "handshake failed"
+            return _tls_kind(cause.reason or "", sent_cert), cause.reason or "handshake failed"
         if isinstance(cause, socket.gaierror):
             return "dns", ""
         if isinstance(cause, ConnectionRefusedError):
@@ -178,22 +216,67 @@ def _error_code(body: str) -> str:
 
 
 def _retryable(failure: str | None, status: int | None) -> bool:
-    if failure in ("dns", "refused", "proxy", "connection", "tls"):
+    if failure in _RETRIED_FAILURES:
         return True
     if status is None or failure is None:
         return False
     return status == 429 or (500 <= status <= 599 and status != 501)
 
 
+def _no_password() -> bytes:
+    """Stops OpenSSL prompting on the terminal for an encrypted key; Flux cannot use one."""
+    return b""
+
+
+def _load_client_cert(context: ssl.SSLContext, cert_pem: str, key_pem: str, source: str) -> None:
+    """``load_cert_chain`` reads only files: 0600 files in a private folder, gone at once."""
+    with tempfile.TemporaryDirectory(prefix="fluxnotify-") as folder:
+        paths = []
+        for name, pem in (("tls.crt", cert_pem), ("tls.key", key_pem)):
+            path = os.path.join(folder, name)
+            with os.fdopen(
+                os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8"
+            ) as f:
+                f.write(pem)
+            paths.append(path)
+        try:
+            context.load_cert_chain(paths[0], paths[1], password=_no_password)
+        except ssl.SSLError as exc:
+            # OpenSSL's text names no key material, but ours says more.
+            if exc.reason == "KEY_VALUES_MISMATCH":
+                what = "the client key does not belong to the client certificate"
+            elif "ENCRYPTED" in key_pem:
+                what = "the client key is encrypted; Flux needs it unencrypted"
+            else:
+                what = "the client certificate or key is not valid PEM"
+            raise ConfigError(
+                f"{what} ({source})",
+                hint="give the certificate and its own private key, both PEM",
+            ) from None
+
+
+def _ssl_context(settings: Settings) -> ssl.SSLContext | bool:
+    """True (httpx's default trust) unless a CA or a client certificate is configured."""
+    import httpx
+
+    if not settings.ca_pem and not settings.cert_pem:
+        return True
+    if settings.ca_pem:
+        try:
+            context = ssl.create_default_context(cadata=settings.ca_pem)
+        except (ssl.SSLError, ValueError):
+            raise ConfigError("the CA bundle is not valid PEM") from None
+    else:
+        context = httpx.create_ssl_context()  # the trust store httpx would use by itself
+    if settings.cert_pem:
+        _load_client_cert(context, settings.cert_pem, settings.key_pem or "", settings.cert_source)
+    return context
+
+
 def _client(settings: Settings, seam: Seam) -> httpx.Client:
     import httpx
 
-    verify: ssl.SSLContext | bool = True
-    if settings.ca_pem:
-        try:
-            verify = ssl.create_default_context(cadata=settings.ca_pem)
-        except (ssl.SSLError, ValueError):
-            raise ConfigError("the CA bundle is not valid PEM") from None
+    verify = _ssl_context(settings)
     try:
         return httpx.Client(
             verify=verify,
@@ -258,7 +341,7 @@ def deliver(request: OutboundRequest, settings: Settings, seam: Seam | None = No
             try:
                 status, headers, body = _post(client, request, remaining, deadline, seam)
             except httpx.TransportError as exc:
-                failure, detail = _classify(exc)
+                failure, detail = _classify(exc, settings.cert_pem is not None)
             else:
                 failure, code = _status_failure(request, status, body)
                 if failure == "redirect":

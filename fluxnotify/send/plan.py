@@ -27,7 +27,7 @@ from fluxnotify.send.payloads import (
     PayloadError,
     build_request,
 )
-from fluxnotify.send.redact import Scrubber, redact_url
+from fluxnotify.send.redact import Scrubber, pem_secrets, redact_url
 from fluxnotify.send.resolve import (
     DEFAULT_TIMEOUT,
     AlertConfig,
@@ -59,6 +59,8 @@ class Inputs:
     timeout: str | None = None
     proxy: str | None = None
     ca_pem: str | None = None
+    cert_pem: str | None = None  # --cert-file, always with --key-file
+    key_pem: str | None = field(default=None, repr=False)
     kind: str = events.DEFAULT_KIND
     name: str = events.DEFAULT_NAME
     object_namespace: str = events.DEFAULT_NAMESPACE
@@ -150,6 +152,20 @@ def _token(inputs: Inputs, config: ProviderConfig | None, warnings: list[str]) -
     if inputs.env_token:
         return _pick(inputs.env_token, "FLUXNOTIFY_TOKEN", token, warnings), "FLUXNOTIFY_TOKEN"
     return token, "the Provider's Secret"
+
+
+def _client_cert(
+    inputs: Inputs, config: ProviderConfig | None, warnings: list[str]
+) -> tuple[str | None, str | None, str]:
+    """The client certificate, its key and where they came from: the flags, else certSecretRef."""
+    if inputs.cert_pem is not None:
+        if config and config.cert_pem and config.cert_pem != inputs.cert_pem:
+            warnings.append("--cert-file/--key-file replace the Provider's client certificate")
+        return inputs.cert_pem, inputs.key_pem, "--cert-file/--key-file"
+    if config and config.cert_pem:
+        source = f"`tls.crt`/`tls.key` of the certSecretRef Secret of Provider {config.ref}"
+        return config.cert_pem, config.key_pem, source
+    return None, None, ""
 
 
 def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
@@ -261,12 +277,23 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
     if request.api_mode and not token:
         warnings.append("chat.postMessage needs a bot token (the Secret's `token` key)")
 
+    cert_pem, key_pem, cert_source = _client_cert(inputs, config, warnings)
+    if cert_pem:
+        trail.append(f"client certificate from {cert_source}")
     settings = Settings(
         timeout=timeout or (config.timeout if config else DEFAULT_TIMEOUT),
         proxy=inputs.proxy or (config.proxy if config else None),
         ca_pem=inputs.ca_pem or (config.ca_pem if config else None),
+        cert_pem=cert_pem,
+        key_pem=key_pem,
+        cert_source=cert_source,
     )
-    secrets = [token, *(config.secrets if config else ()), inputs.proxy or ""]
+    secrets = [
+        token,
+        *(config.secrets if config else ()),
+        inputs.proxy or "",
+        *pem_secrets(inputs.key_pem),
+    ]
     # request.url differs from the address for discord (the /slack endpoint).
     scrub = Scrubber.for_urls({request.url, dest.address}, secrets)
     return Plan(
