@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +20,7 @@ SECRET_PATH = "/services/T0FLUXNT/B0TEST01/s3cr3tWebhookPart"
 TOKEN = "xoxb-111-222-s3cr3tT0kenValue"
 #: Pieces of the webhook URL and the token that must never be printed.
 SECRETS = ("T0FLUXNT", "B0TEST01", "s3cr3tWebhookPart", TOKEN, "s3cr3tT0kenValue")
+FLUXNOTIFY = Path(sys.executable).with_name("fluxnotify")
 
 
 @dataclass
@@ -36,25 +42,48 @@ class Result:
     out: str
     err: str
 
-    def assert_no_secrets(self) -> None:
-        for secret in SECRETS:
+    def assert_no_secrets(self, secrets: Sequence[str] = SECRETS) -> None:
+        for secret in secrets:
             assert secret not in self.out, f"{secret!r} printed on stdout"
             assert secret not in self.err, f"{secret!r} printed on stderr"
 
 
 class Cli:
-    """``fluxnotify test-send ...`` in-process, through the real entry point."""
+    """``fluxnotify test-send ...`` in-process, through the real entry point.
 
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
+    Every run is checked for ``secrets`` in its output.
+    """
+
+    def __init__(
+        self, capsys: pytest.CaptureFixture[str], secrets: Sequence[str] = SECRETS
+    ) -> None:
         self._capsys = capsys
+        self._secrets = secrets
 
     def __call__(self, *args: str) -> Result:
         self._capsys.readouterr()
         code = main(["test-send", *args])
         captured = self._capsys.readouterr()
         result = Result(code, captured.out, captured.err)
-        result.assert_no_secrets()
+        result.assert_no_secrets(self._secrets)
         return result
+
+
+def run_script(
+    *args: str, env: dict[str, str] | None = None, secrets: Sequence[str] = SECRETS
+) -> subprocess.CompletedProcess[str]:
+    """The installed console script, as users run it; checked for ``secrets`` too."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("FLUXNOTIFY_")}
+    result = subprocess.run(
+        [str(FLUXNOTIFY), "test-send", *args],
+        capture_output=True,
+        text=True,
+        env={**base, "NO_PROXY": "127.0.0.1,localhost", **(env or {})},
+        timeout=60,
+        check=False,
+    )
+    Result(result.returncode, result.stdout, result.stderr).assert_no_secrets(secrets)
+    return result
 
 
 class HangingServer:

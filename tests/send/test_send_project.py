@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
-from send_support import SECRET_PATH, SECRETS, TOKEN, Cli
+from send_support import SECRET_PATH, TOKEN, Cli, run_script
 
 ROOT = Path(__file__).resolve().parents[2]
-FLUXNOTIFY = Path(sys.executable).with_name("fluxnotify")
 
 PROVIDER = """\
 apiVersion: notification.toolkit.fluxcd.io/v1beta3
@@ -71,23 +67,6 @@ def project(tmp_path: Path, secret: str) -> Path:
     (tmp_path / "notifications.yaml").write_text(PROVIDER)
     (tmp_path / "secret.yaml").write_text(secret)
     return tmp_path
-
-
-def run_script(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The installed console script, as users run it."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("FLUXNOTIFY_")}
-    result = subprocess.run(
-        [str(FLUXNOTIFY), "test-send", *args],
-        capture_output=True,
-        text=True,
-        env={**base, "NO_PROXY": "127.0.0.1,localhost", **(env or {})},
-        timeout=60,
-        check=False,
-    )
-    for secret in SECRETS:
-        assert secret not in result.stdout
-        assert secret not in result.stderr
-    return result
 
 
 @pytest.fixture
