@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,12 @@ def test_dry_run_json_sends_nothing(cli: Cli, httpserver: HTTPServer) -> None:
     assert doc["payload"]["attachments"][0]["color"] == "danger"
     assert doc["payload"]["attachments"][0]["fields"][0]["title"] == "revision"
     assert httpserver.log == []
+
+
+def test_docs_page_names_every_option(cli: Cli) -> None:
+    result = cli("--help")
+    assert result.code == 0
+    options = set(re.findall(r"--[a-z][a-z-]+", result.out)) - {"--help"}
+    assert {"--ca-file", "--cert-file", "--key-file"} <= options
+    page = (ROOT / "docs" / "test-send.md").read_text(encoding="utf-8")
+    assert sorted(o for o in options if not re.search(rf"{o}\b", page)) == []
