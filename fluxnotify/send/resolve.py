@@ -54,12 +54,13 @@ class ProviderConfig:
 
     ref: str  # namespace/name, for messages
     type: str
-    address: str
-    token: str = ""
+    # a webhook address, token, header or proxy URL can hold a credential: never in a repr
+    address: str = field(repr=False)
+    token: str = field(default="", repr=False)
     channel: str = ""
     username: str = ""
-    headers: Mapping[str, str] = field(default_factory=dict)
-    proxy: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    proxy: str | None = field(default=None, repr=False)
     ca_pem: str | None = None
     cert_pem: str | None = None  # client certificate (mutual TLS), with key_pem or not at all
     key_pem: str | None = field(default=None, repr=False)

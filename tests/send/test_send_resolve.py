@@ -65,6 +65,10 @@ def test_address_token_channel_from_provider_and_secret() -> None:
     assert cfg.timeout == 90.0
     assert cfg.ref == "flux-system/slack"
     assert "xoxb-1" in cfg.secrets
+    # a repr (a debugger, a log line) shows neither the webhook address nor the token
+    assert HOOK not in repr(cfg)
+    assert "xoxb-1" not in repr(cfg)
+    assert "alerts" in repr(cfg)
 
 
 def test_secret_address_replaces_spec_address_and_string_data_wins() -> None:
