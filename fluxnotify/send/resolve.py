@@ -226,6 +226,19 @@ def _half_pair(certs: Mapping[str, str], provider: str, secret_ref: str) -> Conf
     )
 
 
+def _notification(
+    objects: Objects, kind: str, name: str, namespace: str | None
+) -> tuple[Path, Mapping[str, Any], str | None, str]:
+    """The Provider or Alert ``name``, its namespace and ``namespace/name`` for messages."""
+    found = find(objects, kind, name, namespace, NOTIFICATION_GROUP)
+    if found is None:
+        where = f" in namespace {namespace}" if namespace else ""
+        raise ConfigError(f"no {kind} named {name!r}{where} under the project root")
+    path, doc = found
+    ns = _meta(doc).get("namespace") or namespace
+    return path, doc, ns, f"{ns}/{name}" if ns else name
+
+
 def resolve_provider(
     objects: Objects,
     name: str,
@@ -244,14 +257,8 @@ def resolve_provider(
     warning instead of an error.
     """
     objects = list(objects)
-    found = find(objects, "Provider", name, namespace, NOTIFICATION_GROUP)
-    if found is None:
-        where = f" in namespace {namespace}" if namespace else ""
-        raise ConfigError(f"no Provider named {name!r}{where} under the project root")
-    path, doc = found
+    path, doc, ns, ref = _notification(objects, "Provider", name, namespace)
     spec = _spec(doc)
-    ns = _meta(doc).get("namespace") or namespace
-    ref = f"{ns}/{name}" if ns else name
     ptype = str(spec.get("type") or "")
     warnings: list[str] = []
     trail = [f"Provider {ref} from {path}"]
@@ -392,16 +399,11 @@ class AlertConfig:
 
 
 def resolve_alert(objects: Objects, name: str, namespace: str | None) -> AlertConfig:
-    found = find(objects, "Alert", name, namespace, NOTIFICATION_GROUP)
-    if found is None:
-        where = f" in namespace {namespace}" if namespace else ""
-        raise ConfigError(f"no Alert named {name!r}{where} under the project root")
-    path, doc = found
+    path, doc, ns, ref = _notification(objects, "Alert", name, namespace)
     spec = _spec(doc)
-    ns = _meta(doc).get("namespace") or namespace
     provider_ref = spec.get("providerRef")
     return AlertConfig(
-        ref=f"{ns}/{name}" if ns else name,
+        ref=ref,
         namespace=ns,
         provider=str(provider_ref.get("name") or "") if isinstance(provider_ref, Mapping) else "",
         event_metadata=_str_map(spec.get("eventMetadata"), f"Alert {name} ({path}) eventMetadata"),
