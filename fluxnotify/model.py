@@ -1,7 +1,7 @@
 """The shared vocabulary: severities, object references and findings.
 
-Records on the validate path are ``NamedTuple``s when immutable and plain
-classes when mutable, not dataclasses: a dataclass compiles its methods when
+Records in the modules every validate run imports are ``NamedTuple``s when
+immutable and plain classes when mutable, not dataclasses: a dataclass compiles its methods when
 its module is imported, about five times what a NamedTuple costs, and every
 run of the pre-commit hook pays for that start-up.
 """
