@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from fluxnotify import __version__
-from fluxnotify.loader import Document, SourceFile
+from fluxnotify.model import Document, SourceFile
 
 FORMAT = 1
 

@@ -15,11 +15,19 @@ from typing import NamedTuple
 from fluxnotify import schemas
 from fluxnotify.cache import FileCache
 from fluxnotify.config import Config
-from fluxnotify.loader import DEFAULT_EXCLUDES, Document, SourceFile, discover
-from fluxnotify.model import Finding, Problem, Severity
+from fluxnotify.loader import DEFAULT_EXCLUDES, discover
+from fluxnotify.model import (
+    Context,
+    Document,
+    Finding,
+    Problem,
+    Report,
+    SchemaIssue,
+    Severity,
+    SourceFile,
+)
 from fluxnotify.project import Project, find_root, project_listing
 from fluxnotify.rules import ENGINE_RULES, FILE_RULES, RULES, enabled_by_default
-from fluxnotify.rules.base import Context
 
 
 class Options(NamedTuple):
@@ -31,27 +39,6 @@ class Options(NamedTuple):
     config: Config = Config()
     #: keep what was read from files outside the targets (fluxnotify/cache.py)
     cache: bool = True
-
-
-class Report(NamedTuple):
-    findings: list[Finding]
-    files: int
-    documents: int
-    objects: int
-    #: target Flux version -> why it was chosen
-    flux_versions: dict[str, str]
-    notes: list[tuple[str, str]]
-
-    def of_severity(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity is severity)
-
-    @property
-    def errors(self) -> int:
-        return self.of_severity(Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return self.of_severity(Severity.WARNING)
 
 
 def rule_levels(
@@ -124,7 +111,7 @@ def _context(
     project: Project,
     levels: Mapping[str, Severity | None],
 ) -> Context:
-    issues: tuple[schemas.SchemaIssue, ...] | None = None
+    issues: tuple[SchemaIssue, ...] | None = None
     if doc.schema_ok:
         issues = ()  # screened while loading
     elif levels.get("schema") or levels.get("unknown-field"):

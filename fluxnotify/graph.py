@@ -20,17 +20,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
-from fluxnotify.loader import KUSTOMIZATION_FILES, Document, SourceFile
+from fluxnotify.loader import KUSTOMIZATION_FILES
+from fluxnotify.model import Document, Placement, SourceFile
 
 FLUX_KUSTOMIZE_GROUP = "kustomize.toolkit.fluxcd.io"
 _CLUSTER_SUFFIXES = ("flux-system", "flux", "cluster", "clusters", "bootstrap", "config")
-
-
-class Placement(NamedTuple):
-    """One way an object is applied: to a cluster (None: unknown) and namespace (None: unknown)."""
-
-    cluster: str | None
-    namespace: str | None
 
 
 class Generated(NamedTuple):

@@ -13,8 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from fluxnotify.graph import Graph, Placement
-from fluxnotify.loader import Document, SourceFile
+from fluxnotify.graph import Graph
+from fluxnotify.model import Document, Placement, SourceFile
 
 
 class Placed(NamedTuple):

@@ -11,7 +11,6 @@ that have findings, by composing that one file again.
 from __future__ import annotations
 
 import fnmatch
-import functools
 import os
 import re
 import sys
@@ -23,7 +22,8 @@ from typing import Any, NamedTuple
 import yaml
 
 from fluxnotify.errors import InputError
-from fluxnotify.model import ObjectRef
+from fluxnotify.model import Document, SourceFile, SyntaxProblem
+from fluxnotify.positions import ruamel_loader
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git",
@@ -162,162 +162,6 @@ def _construct_plain_string(loader: yaml.SafeLoader, node: yaml.Node) -> str:
 
 _Loader.add_constructor("tag:yaml.org,2002:value", _construct_plain_string)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_plain_string)
-
-
-class SyntaxProblem(NamedTuple):
-    """Why a file could not be read as YAML, at a 1-based position."""
-
-    line: int
-    column: int
-    message: str
-    hint: str | None = None
-
-
-class Document:
-    """One Kubernetes object (a mapping with apiVersion and kind) in a file."""
-
-    def __init__(
-        self, file: SourceFile, index: int, data: dict[str, Any], api_version: str, kind: str
-    ) -> None:
-        self.file = file
-        self.index = index
-        self.data = data
-        self.api_version = api_version
-        self.kind = kind
-        #: the generated schema check passed (None: not run yet)
-        self.schema_ok: bool | None = None
-
-    @property
-    def checked_data(self) -> dict[str, Any]:
-        """What the schema checks see: a SOPS document without its ``sops`` block."""
-        if self.sops:
-            return {k: v for k, v in self.data.items() if k != "sops"}
-        return self.data
-
-    @property
-    def metadata(self) -> dict[str, Any]:
-        meta = self.data.get("metadata")
-        return meta if isinstance(meta, dict) else {}
-
-    @property
-    def name(self) -> str | None:
-        name = self.metadata.get("name")
-        return name if isinstance(name, str) else None
-
-    @property
-    def namespace(self) -> str | None:
-        namespace = self.metadata.get("namespace")
-        return namespace if isinstance(namespace, str) else None
-
-    @property
-    def spec(self) -> dict[str, Any]:
-        spec = self.data.get("spec")
-        return spec if isinstance(spec, dict) else {}
-
-    @property
-    def sops(self) -> bool:
-        """SOPS-encrypted: key names are real, values are ``ENC[...]``."""
-        return isinstance(self.data.get("sops"), dict)
-
-    @property
-    def group(self) -> str:
-        return self.api_version.rpartition("/")[0] or "core"
-
-    @property
-    def ref(self) -> ObjectRef:
-        return ObjectRef(self.api_version, self.kind, self.namespace, self.name)
-
-    def locate(self, path: Sequence[str | int] = (), key: bool = False) -> tuple[int, int]:
-        return self.file.locate(self.index, path, key)
-
-
-class SourceFile:
-    """A YAML file (or standard input) and what was loaded from it."""
-
-    def __init__(self, path: Path, display: str, document_count: int = 0) -> None:
-        self.path = path
-        self.display = display
-        self.text: str | None = None
-        self.documents: list[Document] = []
-        self.syntax: SyntaxProblem | None = None
-        self.duplicate_keys: list[tuple[int, int, str]] = []
-        self.note: str | None = None
-        self.parsed = False
-        self.document_count = document_count
-        #: the Flux release a gotk-components.yaml names in its header
-        self.flux_version: str | None = None
-        #: the text turns on --no-cross-namespace-refs for the controllers
-        self.blocks_cross_namespace_refs = False
-        self._nodes: list[Any] | None = None
-
-    def locate(self, index: int, path: Sequence[str | int], key: bool = False) -> tuple[int, int]:
-        """1-based line and column of ``path`` in document ``index`` (else its nearest parent)."""
-        nodes = self._compose()
-        if index >= len(nodes) or nodes[index] is None:
-            return (1, 1)
-        node = nodes[index]
-        mark = node.start_mark
-        for step in path:
-            child = _child(node, step)
-            if child is None:
-                break
-            key_node, node = child
-            mark = key_node.start_mark if key and step == path[-1] else node.start_mark
-        return (mark.line + 1, mark.column + 1)
-
-    def _compose(self) -> list[Any]:
-        if self._nodes is None:
-            text = self.text
-            if text is None:  # loaded from the cache: read the file again for positions
-                try:
-                    text = self.path.read_bytes().decode("utf-8-sig")
-                except (OSError, UnicodeDecodeError):
-                    text = ""
-            try:
-                self._nodes = list(yaml.compose_all(text, Loader=_Loader))
-            except yaml.YAMLError:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    try:
-                        self._nodes = list(_ruamel().compose_all(text))
-                    except Exception:
-                        self._nodes = []
-        return self._nodes
-
-
-def _child(node: Any, step: str | int) -> tuple[Any, Any] | None:
-    """The (key node, value node) for one path step, or None."""
-    node_id = getattr(node, "id", None)
-    if node_id == "mapping":
-        for key_node, value_node in reversed(node.value):  # the last duplicate wins, as loaded
-            if getattr(key_node, "id", None) == "scalar" and key_node.value == str(step):
-                return key_node, value_node
-        return None
-    if node_id == "sequence" and isinstance(step, int) and 0 <= step < len(node.value):
-        item = node.value[step]
-        return item, item
-    return None
-
-
-def _ruamel() -> Any:
-    from ruamel.yaml import YAML
-
-    loader = YAML(typ="safe", pure=True)
-    loader.allow_duplicate_keys = True
-    loader.Constructor = _ruamel_constructor()
-    return loader
-
-
-@functools.cache
-def _ruamel_constructor() -> Any:
-    """ruamel's safe constructor, with `=` (the YAML 1.1 "value" tag) read as a plain string."""
-    from ruamel.yaml.constructor import SafeConstructor
-
-    class Constructor(SafeConstructor):
-        pass
-
-    Constructor.add_constructor("tag:yaml.org,2002:value", SafeConstructor.construct_yaml_str)
-    return Constructor
 
 
 def _syntax_problem(exc: Exception, text: str) -> SyntaxProblem:
@@ -509,7 +353,7 @@ def _load_with_ruamel(source: SourceFile, text: str) -> list[Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return [_dates_to_strings(d) for d in _ruamel().load_all(text)]
+            return [_dates_to_strings(d) for d in ruamel_loader().load_all(text)]
         except Exception as exc:
             source.syntax = _syntax_problem(exc, text)
             return []

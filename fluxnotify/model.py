@@ -1,4 +1,7 @@
-"""The shared vocabulary: severities, object references and findings.
+"""The shared vocabulary: severities, object references, loaded files and
+documents, findings, reports and what rules are given.
+
+Rules and reporters import this module, not the loader or the engine.
 
 Records in the modules every validate run imports are ``NamedTuple``s when
 immutable and plain classes when mutable, not dataclasses: a dataclass compiles its methods when
@@ -8,8 +11,15 @@ run of the pre-commit hook pays for that start-up.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
-from typing import NamedTuple
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from fluxnotify import positions
+
+if TYPE_CHECKING:
+    from fluxnotify.index import Index
 
 
 class Severity(str, Enum):
@@ -71,3 +81,162 @@ class Problem(NamedTuple):
     hint: str | None = None
     severity: Severity | None = None
     position: tuple[int, int] | None = None
+
+
+class SyntaxProblem(NamedTuple):
+    """Why a file could not be read as YAML, at a 1-based position."""
+
+    line: int
+    column: int
+    message: str
+    hint: str | None = None
+
+
+class Document:
+    """One Kubernetes object (a mapping with apiVersion and kind) in a file."""
+
+    def __init__(
+        self, file: SourceFile, index: int, data: dict[str, Any], api_version: str, kind: str
+    ) -> None:
+        self.file = file
+        self.index = index
+        self.data = data
+        self.api_version = api_version
+        self.kind = kind
+        #: the generated schema check passed (None: not run yet)
+        self.schema_ok: bool | None = None
+
+    @property
+    def checked_data(self) -> dict[str, Any]:
+        """What the schema checks see: a SOPS document without its ``sops`` block."""
+        if self.sops:
+            return {k: v for k, v in self.data.items() if k != "sops"}
+        return self.data
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        meta = self.data.get("metadata")
+        return meta if isinstance(meta, dict) else {}
+
+    @property
+    def name(self) -> str | None:
+        name = self.metadata.get("name")
+        return name if isinstance(name, str) else None
+
+    @property
+    def namespace(self) -> str | None:
+        namespace = self.metadata.get("namespace")
+        return namespace if isinstance(namespace, str) else None
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        spec = self.data.get("spec")
+        return spec if isinstance(spec, dict) else {}
+
+    @property
+    def sops(self) -> bool:
+        """SOPS-encrypted: key names are real, values are ``ENC[...]``."""
+        return isinstance(self.data.get("sops"), dict)
+
+    @property
+    def group(self) -> str:
+        return self.api_version.rpartition("/")[0] or "core"
+
+    @property
+    def ref(self) -> ObjectRef:
+        return ObjectRef(self.api_version, self.kind, self.namespace, self.name)
+
+    def locate(self, path: Sequence[str | int] = (), key: bool = False) -> tuple[int, int]:
+        return self.file.locate(self.index, path, key)
+
+
+class SourceFile:
+    """A YAML file (or standard input) and what was loaded from it."""
+
+    def __init__(self, path: Path, display: str, document_count: int = 0) -> None:
+        self.path = path
+        self.display = display
+        self.text: str | None = None
+        self.documents: list[Document] = []
+        self.syntax: SyntaxProblem | None = None
+        self.duplicate_keys: list[tuple[int, int, str]] = []
+        self.note: str | None = None
+        self.parsed = False
+        self.document_count = document_count
+        #: the Flux release a gotk-components.yaml names in its header
+        self.flux_version: str | None = None
+        #: the text turns on --no-cross-namespace-refs for the controllers
+        self.blocks_cross_namespace_refs = False
+        self._nodes: list[Any] | None = None
+
+    def locate(self, index: int, path: Sequence[str | int], key: bool = False) -> tuple[int, int]:
+        """1-based line and column of ``path`` in document ``index`` (else its nearest parent)."""
+        if self._nodes is None:
+            self._nodes = positions.compose(self.text, self.path)
+        return positions.locate(self._nodes, index, path, key)
+
+
+class Placement(NamedTuple):
+    """One way an object is applied: to a cluster (None: unknown) and namespace (None: unknown)."""
+
+    cluster: str | None
+    namespace: str | None
+
+
+class SchemaIssue(NamedTuple):
+    """One schema violation: ``unknown`` ones belong to the unknown-field rule."""
+
+    unknown: bool
+    path: tuple[str | int, ...]
+    message: str
+    hint: str | None = None
+    key: bool = False
+    validator: str = ""
+    value: Any = None
+
+
+class Context(NamedTuple):
+    """Facts about one document that the engine works out once for all rules."""
+
+    flux_version: str
+    uses_flux_operator: bool
+    #: a patch, or an object that a patch completes at build time: fields may be missing
+    partial: bool
+    schema_issues: tuple[SchemaIssue, ...] | None
+    #: where Flux applies the document (cluster and effective namespace; None = unknown)
+    placements: frozenset[Placement]
+    #: the whole project's objects, for references
+    objects: Index
+    #: the repository runs the controllers with --no-cross-namespace-refs=true
+    blocks_cross_namespace_refs: bool = False
+    #: the file is used as a kustomize patch, not as a resource
+    patch_file: bool = False
+    #: the files findings are reported for (``id()`` of their SourceFile)
+    targets: frozenset[int] = frozenset()
+
+    def namespaces(self) -> set[str]:
+        """The effective namespaces that are known for sure."""
+        return {p.namespace for p in self.placements if p.namespace is not None}
+
+
+class Report(NamedTuple):
+    """What a validate run found, for the reporters."""
+
+    findings: list[Finding]
+    files: int
+    documents: int
+    objects: int
+    #: target Flux version -> why it was chosen
+    flux_versions: dict[str, str]
+    notes: list[tuple[str, str]]
+
+    def of_severity(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    @property
+    def errors(self) -> int:
+        return self.of_severity(Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return self.of_severity(Severity.WARNING)

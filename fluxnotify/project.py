@@ -24,14 +24,13 @@ from fluxnotify.index import Index
 from fluxnotify.loader import (
     FLUX_OPERATOR_HINTS,
     KUSTOMIZATION_FILES,
-    Document,
     Excludes,
-    SourceFile,
     Target,
     load,
     load_target,
     walk,
 )
+from fluxnotify.model import Document, SourceFile
 
 
 def find_root(start: Path) -> Path:

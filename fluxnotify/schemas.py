@@ -12,7 +12,9 @@ import importlib
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from fluxnotify.model import SchemaIssue
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -93,18 +95,6 @@ def passes_fast(data: dict[str, Any], api_version: str, kind: str) -> bool:
     except JsonSchemaValueException:
         return False
     return True
-
-
-class SchemaIssue(NamedTuple):
-    """One schema violation: ``unknown`` ones belong to the unknown-field rule."""
-
-    unknown: bool
-    path: tuple[str | int, ...]
-    message: str
-    hint: str | None = None
-    key: bool = False
-    validator: str = ""
-    value: Any = None
 
 
 def dotted(path: tuple[str | int, ...]) -> str:

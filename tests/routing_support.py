@@ -18,9 +18,9 @@ from pathlib import Path
 from validate_support import REPO
 
 from fluxnotify.config import Config
-from fluxnotify.engine import Options, Report
+from fluxnotify.engine import Options
 from fluxnotify.engine import validate as run_engine
-from fluxnotify.model import Finding, Severity
+from fluxnotify.model import Finding, Report, Severity
 
 #: A Flux entry point of cluster ``clusters/<name>`` (the folder less ``flux-system``).
 GOTK_SYNC = """

@@ -23,7 +23,8 @@ from validate_support import REPO, cli
 
 from fluxnotify.graph import build_graph
 from fluxnotify.index import Index
-from fluxnotify.loader import DEFAULT_EXCLUDES, Document, SourceFile, load, walk
+from fluxnotify.loader import DEFAULT_EXCLUDES, load, walk
+from fluxnotify.model import Document, SourceFile
 from fluxnotify.rules._refs import ref_name
 
 pytestmark = pytest.mark.needs_shared

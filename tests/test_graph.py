@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from routing_support import GOTK_SYNC, Project, alert, flux_kustomization, kustomization, provider
 
-from fluxnotify.graph import Graph, Placement, build_graph
-from fluxnotify.loader import Document, SourceFile, load
+from fluxnotify.graph import Graph, build_graph
+from fluxnotify.loader import load
+from fluxnotify.model import Document, Placement, SourceFile
 
 
 class Built:

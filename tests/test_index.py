@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from routing_support import Project, flux_kustomization, kustomization, provider, secret
 
-from fluxnotify.graph import Placement, build_graph
+from fluxnotify.graph import build_graph
 from fluxnotify.index import Index, SecretSource, clusters_match, plain_values
-from fluxnotify.loader import SourceFile, load
+from fluxnotify.loader import load
+from fluxnotify.model import Placement, SourceFile
 
 EXTERNAL_SECRET = """
 apiVersion: external-secrets.io/v1

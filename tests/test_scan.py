@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fluxnotify.loader import DEFAULT_EXCLUDES, SCANNABLE_KINDS, Document, load, walk
+from fluxnotify.loader import DEFAULT_EXCLUDES, SCANNABLE_KINDS, load, walk
+from fluxnotify.model import Document
 from fluxnotify.project import _patched_kinds
 from fluxnotify.scan import scan
 

@@ -15,9 +15,9 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from fluxnotify.engine import Options, Report
+from fluxnotify.engine import Options
 from fluxnotify.engine import validate as run_engine
-from fluxnotify.model import Finding
+from fluxnotify.model import Finding, Report
 
 REPO = Path(__file__).resolve().parents[1]
 #: ../shared, as tests/conftest.py finds it

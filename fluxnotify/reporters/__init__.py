@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 
-from fluxnotify.engine import Report
+from fluxnotify.model import Report
 
 #: format name -> module in this package
 FORMATS = {

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from fluxnotify.engine import Report
-from fluxnotify.model import Severity
+from fluxnotify.model import Report, Severity
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fluxnotify.engine import Report
+from fluxnotify.model import Report
 
 
 def as_dict(report: Report) -> dict[str, Any]:

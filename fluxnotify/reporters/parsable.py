@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fluxnotify.engine import Report
+from fluxnotify.model import Report
 
 
 def render(report: Report) -> str:

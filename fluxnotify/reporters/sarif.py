@@ -12,8 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fluxnotify import __version__
-from fluxnotify.engine import Report
-from fluxnotify.model import Severity
+from fluxnotify.model import Report, Severity
 from fluxnotify.rules import RULES
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-from fluxnotify.engine import Report
-from fluxnotify.model import Severity
+from fluxnotify.model import Report, Severity
 
 
 def render(report: Report) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from fluxnotify import fluxversion
-from fluxnotify.loader import Document
+from fluxnotify.model import Document
 from fluxnotify.schemas import POST_BUILD_VAR
 
 

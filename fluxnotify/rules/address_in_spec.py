@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fluxnotify.loader import Document
-from fluxnotify.model import Problem, Severity
+from fluxnotify.model import Context, Document, Problem, Severity
 from fluxnotify.rules._credentials import credential_kind, is_placeholder
 from fluxnotify.rules._refs import is_notification
-from fluxnotify.rules.base import Context
 
 ID = "address-in-spec"
 SEVERITY = Severity.WARNING

@@ -12,9 +12,7 @@ from collections.abc import Iterator
 
 from fluxnotify import fluxversion
 from fluxnotify.fluxversion import Served
-from fluxnotify.loader import Document
-from fluxnotify.model import Problem, Severity
-from fluxnotify.rules.base import Context
+from fluxnotify.model import Context, Document, Problem, Severity
 
 ID = "api-version"
 SEVERITY = Severity.ERROR

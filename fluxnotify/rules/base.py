@@ -9,37 +9,9 @@ engine, not the rule, applies configuration, severity and suppressions.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
-from fluxnotify.graph import Placement
-from fluxnotify.index import Index
-from fluxnotify.loader import Document, SourceFile
-from fluxnotify.model import Problem, Severity
-from fluxnotify.schemas import SchemaIssue
-
-
-class Context(NamedTuple):
-    """Facts about one document that the engine works out once for all rules."""
-
-    flux_version: str
-    uses_flux_operator: bool
-    #: a patch, or an object that a patch completes at build time: fields may be missing
-    partial: bool
-    schema_issues: tuple[SchemaIssue, ...] | None
-    #: where Flux applies the document (cluster and effective namespace; None = unknown)
-    placements: frozenset[Placement]
-    #: the whole project's objects, for references
-    objects: Index
-    #: the repository runs the controllers with --no-cross-namespace-refs=true
-    blocks_cross_namespace_refs: bool = False
-    #: the file is used as a kustomize patch, not as a resource
-    patch_file: bool = False
-    #: the files findings are reported for (``id()`` of their SourceFile)
-    targets: frozenset[int] = frozenset()
-
-    def namespaces(self) -> set[str]:
-        """The effective namespaces that are known for sure."""
-        return {p.namespace for p in self.placements if p.namespace is not None}
+from fluxnotify.model import Context, Document, Problem, Severity, SourceFile
 
 
 class DocumentRule(Protocol):

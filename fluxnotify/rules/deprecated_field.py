@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fluxnotify import fluxversion
-from fluxnotify.loader import Document
-from fluxnotify.model import Problem, Severity
-from fluxnotify.rules.base import Context
+from fluxnotify.model import Context, Document, Problem, Severity
 
 ID = "deprecated-field"
 SEVERITY = Severity.WARNING

@@ -13,12 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from fluxnotify.graph import Placement
 from fluxnotify.index import Placed
-from fluxnotify.loader import Document
-from fluxnotify.model import Problem, Severity
+from fluxnotify.model import Context, Document, Placement, Problem, Severity
 from fluxnotify.rules._refs import is_notification, ref_name, sources
-from fluxnotify.rules.base import Context
 
 ID = "duplicate-alerts"
 SEVERITY = Severity.WARNING

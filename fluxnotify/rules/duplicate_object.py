@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fluxnotify.loader import RELEVANT_KINDS, Document
-from fluxnotify.model import Problem, Severity
-from fluxnotify.rules.base import Context
+from fluxnotify.loader import RELEVANT_KINDS
+from fluxnotify.model import Context, Document, Problem, Severity
 from fluxnotify.schemas import POST_BUILD_VAR
 
 ID = "duplicate-object"

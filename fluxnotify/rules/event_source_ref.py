@@ -15,12 +15,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from fluxnotify import fluxversion
-from fluxnotify.graph import Placement
 from fluxnotify.index import clusters_match
-from fluxnotify.loader import Document
-from fluxnotify.model import Problem, Severity
+from fluxnotify.model import Context, Document, Placement, Problem, Severity
 from fluxnotify.rules._refs import is_notification, sources
-from fluxnotify.rules.base import Context
 from fluxnotify.schemas import POST_BUILD_VAR
 
 ID = "event-source-ref"

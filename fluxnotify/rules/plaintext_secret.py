@@ -12,11 +12,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from fluxnotify.index import plain_values
-from fluxnotify.loader import Document
-from fluxnotify.model import Problem, Severity
+from fluxnotify.model import Context, Document, Problem, Severity
 from fluxnotify.rules._credentials import credential_kind, is_placeholder
 from fluxnotify.rules._refs import is_notification, ref_name
-from fluxnotify.rules.base import Context
 
 ID = "plaintext-secret"
 SEVERITY = Severity.ERROR

@@ -11,10 +11,8 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
-from fluxnotify.loader import Document
-from fluxnotify.model import Problem, Severity
+from fluxnotify.model import Context, Document, Problem, Severity
 from fluxnotify.rules._refs import is_notification
-from fluxnotify.rules.base import Context
 
 ID = "regex"
 SEVERITY = Severity.ERROR

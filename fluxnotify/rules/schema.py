@@ -11,10 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from fluxnotify import fluxversion
-from fluxnotify.loader import Document
-from fluxnotify.model import Problem, Severity
-from fluxnotify.rules.base import Context
-from fluxnotify.schemas import POST_BUILD_VAR, SchemaIssue
+from fluxnotify.model import Context, Document, Problem, SchemaIssue, Severity
+from fluxnotify.schemas import POST_BUILD_VAR
 
 ID = "schema"
 SEVERITY = Severity.ERROR

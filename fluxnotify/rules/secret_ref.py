@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fluxnotify.loader import Document
-from fluxnotify.model import Problem, Severity
+from fluxnotify.model import Context, Document, Problem, Severity
 from fluxnotify.rules._refs import is_notification, ref_name
-from fluxnotify.rules.base import Context
 
 ID = "secret-ref"
 SEVERITY = Severity.WARNING

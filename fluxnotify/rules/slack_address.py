@@ -12,10 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from fluxnotify.loader import Document
-from fluxnotify.model import Problem, Severity
+from fluxnotify.model import Context, Document, Problem, Severity
 from fluxnotify.rules._refs import is_notification, ref_name
-from fluxnotify.rules.base import Context
 from fluxnotify.schemas import POST_BUILD_VAR
 
 ID = "slack-address"

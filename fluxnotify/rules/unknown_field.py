@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fluxnotify.loader import Document
-from fluxnotify.model import Problem, Severity
-from fluxnotify.rules.base import Context
+from fluxnotify.model import Context, Document, Problem, Severity
 
 ID = "unknown-field"
 SEVERITY = Severity.ERROR

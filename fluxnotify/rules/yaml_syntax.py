@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fluxnotify.loader import SourceFile
-from fluxnotify.model import Problem, Severity
+from fluxnotify.model import Problem, Severity, SourceFile
 
 ID = "yaml-syntax"
 SEVERITY = Severity.ERROR
