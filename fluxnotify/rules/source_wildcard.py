@@ -2,13 +2,15 @@
 
 Only a `name` of exactly `*` is a wildcard. `namespace: '*'` is compared
 literally and matches nothing (#71, #1304); `app-*` is not a glob; and
-`matchLabels` is documented to need `name: '*'` (reference 3c and 3e).
+`matchLabels` is documented to need `name: '*'` (reference 3c and 3e). The words
+come from fluxnotify/matching.py, so `route` explains a missed event the same way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fluxnotify.matching import name_glob_problem, namespace_wildcard_problem
 from fluxnotify.model import Context, Document, Problem, Severity
 from fluxnotify.rules._refs import is_notification, sources
 
@@ -22,16 +24,19 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
         return
     for index, entry, field in sources(doc):
         name, namespace = entry.get("name"), entry.get("namespace")
-        if isinstance(namespace, str) and "*" in namespace:
+        namespace_problem = (
+            namespace_wildcard_problem(namespace) if isinstance(namespace, str) else None
+        )
+        if namespace_problem is not None:
             yield Problem(
-                f"`namespace: '{namespace}'` is not a wildcard: it is compared literally and"
-                " matches nothing",
+                namespace_problem,
                 ("spec", field, index, "namespace"),
                 hint="list one source per namespace (Flux has no all-namespaces source)",
             )
-        if isinstance(name, str) and "*" in name and name != "*":
+        name_problem = name_glob_problem(name) if isinstance(name, str) else None
+        if name_problem is not None:
             yield Problem(
-                f"`name: '{name}'` is not a glob: only `*` alone matches every name",
+                name_problem,
                 ("spec", field, index, "name"),
                 hint="use `name: '*'` with `matchLabels`, or list the names",
             )
