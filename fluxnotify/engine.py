@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import NamedTuple
 
 from fluxnotify import schemas
@@ -27,7 +26,8 @@ from fluxnotify.model import (
     SourceFile,
 )
 from fluxnotify.project import Project, find_root, project_listing
-from fluxnotify.rules import ENGINE_RULES, FILE_RULES, RULES, enabled_by_default
+from fluxnotify.rules import DOCUMENT_RULES, FILE_RULES, RULES, SUPPRESSION_RULES
+from fluxnotify.rules.base import Rule
 
 
 class Options(NamedTuple):
@@ -47,7 +47,7 @@ def rule_levels(
     """Each rule's level; None means off. Defaults come from the rule, then the
     project (``auto_enable``), then the configuration file, then ``--disable``."""
     levels: dict[str, Severity | None] = {
-        rule_id: rule.SEVERITY if enabled_by_default(rule_id) or rule_id in auto_enable else None
+        rule_id: rule.SEVERITY if rule.ENABLED_BY_DEFAULT or rule_id in auto_enable else None
         for rule_id, rule in RULES.items()
     }
     levels.update(config.rules)
@@ -64,8 +64,14 @@ def validate(options: Options) -> Report:
     targets = discover(options.paths, excludes, root, listing)
     cache = FileCache(root) if options.cache and root.is_dir() else None
     project = Project.load(root, targets, listing, cache)
-    auto = ("cross-namespace-source",) if project.blocks_cross_namespace_refs else ()
+    auto = [
+        rule.ID
+        for rule in DOCUMENT_RULES
+        if rule.ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED and project.blocks_cross_namespace_refs
+    ]
     levels = rule_levels(options.config, options.disable, auto)
+    #: validate objects against their schemas only when an enabled rule reads the result
+    schema_issues = any(levels.get(rule.ID) for rule in DOCUMENT_RULES if rule.NEEDS_SCHEMA_ISSUES)
     #: rules whose level the configuration sets: that level then applies to all their findings
     explicit = frozenset(options.config.rules)
     forced = options.flux_version or options.config.flux_version
@@ -97,7 +103,7 @@ def validate(options: Options) -> Report:
             )
             for doc in source.documents:
                 objects += 1
-                ctx = _context(doc, version, patch_file, project, levels)
+                ctx = _context(doc, version, patch_file, project, schema_issues)
                 found.extend(_doc_findings(doc, ctx, levels, explicit))
         findings.extend(_suppress(source, found, levels, explicit))
     findings.sort(key=lambda finding: finding.sort_key)
@@ -109,12 +115,12 @@ def _context(
     version: str,
     patch_file: bool,
     project: Project,
-    levels: Mapping[str, Severity | None],
+    schema_issues: bool,
 ) -> Context:
     issues: tuple[SchemaIssue, ...] | None = None
     if doc.schema_ok:
         issues = ()  # screened while loading
-    elif levels.get("schema") or levels.get("unknown-field"):
+    elif schema_issues:
         found = schemas.validate(
             doc.checked_data,
             doc.api_version,
@@ -122,18 +128,17 @@ def _context(
             secret_values=doc.kind == "Secret" or doc.sops,
         )
         issues = tuple(found) if found is not None else None
-    partial = patch_file or doc.kind in project.patched_kinds
     index = project.index
     return Context(
-        version,
-        project.uses_flux_operator,
-        partial,
-        issues,
-        frozenset(index.placements(doc)),
-        index,
-        project.blocks_cross_namespace_refs,
-        patch_file,
-        project.target_ids,
+        flux_version=version,
+        uses_flux_operator=project.uses_flux_operator,
+        partial=patch_file or doc.kind in project.patched_kinds,
+        schema_issues=issues,
+        placements=frozenset(index.placements(doc)),
+        objects=index,
+        blocks_cross_namespace_refs=project.blocks_cross_namespace_refs,
+        patch_file=patch_file,
+        targets=project.target_ids,
     )
 
 
@@ -150,26 +155,18 @@ def _suppress(
 
     enabled = [rule_id for rule_id, level in levels.items() if level is not None]
     kept, unused = directives.apply(source.text, found, list(RULES), enabled)
-    rule = RULES["unused-suppression"]
-    for item in unused:
-        finding = _finding(
-            rule,
-            Problem(item.message, position=(item.line, item.column)),
-            source,
-            None,
-            levels,
-            explicit,
-        )
-        if finding is not None:
-            kept.append(finding)
+    for rule in SUPPRESSION_RULES:
+        for problem in rule.check_suppressions(unused):
+            finding = _finding(rule, problem, source, None, levels, explicit)
+            if finding is not None:
+                kept.append(finding)
     return kept
 
 
 def _file_findings(
     source: SourceFile, levels: Mapping[str, Severity | None], explicit: frozenset[str]
 ) -> Iterator[Finding]:
-    for rule_id in FILE_RULES:
-        rule = RULES[rule_id]
+    for rule in FILE_RULES:
         for problem in rule.check_file(source):
             finding = _finding(rule, problem, source, None, levels, explicit)
             if finding is not None:
@@ -179,8 +176,8 @@ def _file_findings(
 def _doc_findings(
     doc: Document, ctx: Context, levels: Mapping[str, Severity | None], explicit: frozenset[str]
 ) -> Iterator[Finding]:
-    for rule_id, rule in RULES.items():
-        if rule_id in FILE_RULES or rule_id in ENGINE_RULES or levels.get(rule_id) is None:
+    for rule in DOCUMENT_RULES:
+        if levels.get(rule.ID) is None:
             continue
         for problem in rule.check(doc, ctx):
             finding = _finding(rule, problem, doc.file, doc, levels, explicit)
@@ -189,7 +186,7 @@ def _doc_findings(
 
 
 def _finding(
-    rule: ModuleType,
+    rule: Rule,
     problem: Problem,
     source: SourceFile,
     doc: Document | None,

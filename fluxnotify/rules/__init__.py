@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import ModuleType
-
 from fluxnotify.rules import (
     address_in_spec,
     api_version,
@@ -25,38 +23,33 @@ from fluxnotify.rules import (
     unused_suppression,
     yaml_syntax,
 )
+from fluxnotify.rules.base import DocumentRule, FileRule, Rule, SuppressionRule
 
-#: Rules in the order their findings are computed; ids are stable forever.
-RULES: dict[str, ModuleType] = {
-    module.ID: module
-    for module in (
-        yaml_syntax,
-        schema,
-        unknown_field,
-        api_version,
-        deprecated_field,
-        provider_ref,
-        secret_ref,
-        secret_keys,
-        slack_address,
-        address_in_spec,
-        plaintext_secret,
-        event_source_ref,
-        source_wildcard,
-        cross_namespace_source,
-        event_severity,
-        regex,
-        duplicate_alerts,
-        duplicate_object,
-        unused_suppression,
-    )
-}
+#: Rules that look at whole files.
+FILE_RULES: tuple[FileRule, ...] = (yaml_syntax,)
+#: Rules that look at each object, in the order their findings are computed.
+DOCUMENT_RULES: tuple[DocumentRule, ...] = (
+    schema,
+    unknown_field,
+    api_version,
+    deprecated_field,
+    provider_ref,
+    secret_ref,
+    secret_keys,
+    slack_address,
+    address_in_spec,
+    plaintext_secret,
+    event_source_ref,
+    source_wildcard,
+    cross_namespace_source,
+    event_severity,
+    regex,
+    duplicate_alerts,
+    duplicate_object,
+)
+#: Rules about a file's suppression comments, applied after the others.
+SUPPRESSION_RULES: tuple[SuppressionRule, ...] = (unused_suppression,)
 
-#: Rules that look at whole files rather than objects.
-FILE_RULES = ("yaml-syntax",)
-#: Rules the engine itself reports (from suppression comments).
-ENGINE_RULES = ("unused-suppression",)
-
-
-def enabled_by_default(rule_id: str) -> bool:
-    return bool(getattr(RULES[rule_id], "ENABLED_BY_DEFAULT", True))
+_ALL: tuple[Rule, ...] = (*FILE_RULES, *DOCUMENT_RULES, *SUPPRESSION_RULES)
+#: Every rule by its id; ids are stable forever.
+RULES: dict[str, Rule] = {rule.ID: rule for rule in _ALL}

@@ -15,6 +15,9 @@ from fluxnotify.rules._refs import is_notification
 ID = "address-in-spec"
 SEVERITY = Severity.WARNING
 SUMMARY = "spec.address holds a webhook URL or other credential: it belongs in the Secret"
+ENABLED_BY_DEFAULT = True
+NEEDS_SCHEMA_ISSUES = False
+ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:

@@ -19,6 +19,9 @@ SEVERITY = Severity.ERROR
 SUMMARY = (
     "an apiVersion the target Flux release does not serve (removed, deprecated, never existed)"
 )
+ENABLED_BY_DEFAULT = True
+NEEDS_SCHEMA_ISSUES = False
+ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
 _KINDS = ("Alert", "Provider", "Receiver")
 

@@ -17,6 +17,8 @@ ID = "cross-namespace-source"
 SEVERITY = Severity.ERROR
 SUMMARY = "a source in another namespace (blocked with --no-cross-namespace-refs)"
 ENABLED_BY_DEFAULT = False
+NEEDS_SCHEMA_ISSUES = False
+ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = True
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:

@@ -15,6 +15,9 @@ from fluxnotify.model import Context, Document, Problem, Severity
 ID = "deprecated-field"
 SEVERITY = Severity.WARNING
 SUMMARY = "a deprecated field: Alert summary, Provider proxy and interval"
+ENABLED_BY_DEFAULT = True
+NEEDS_SCHEMA_ISSUES = False
+ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:

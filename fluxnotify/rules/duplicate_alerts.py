@@ -22,6 +22,9 @@ SEVERITY = Severity.WARNING
 SUMMARY = (
     "two Alerts deliver the same event to the same destination (info + error on the same sources)"
 )
+ENABLED_BY_DEFAULT = True
+NEEDS_SCHEMA_ISSUES = False
+ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
 
 def _destinations(doc: Document, placement: Placement, ctx: Context) -> set[tuple[Any, ...]]:

@@ -20,6 +20,9 @@ from fluxnotify.schemas import POST_BUILD_VAR
 ID = "duplicate-object"
 SEVERITY = Severity.ERROR
 SUMMARY = "two definitions of the same kind, namespace and name applied to the same cluster"
+ENABLED_BY_DEFAULT = True
+NEEDS_SCHEMA_ISSUES = False
+ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
 _NOT_OBJECTS = ("kustomize.config.k8s.io",)
 

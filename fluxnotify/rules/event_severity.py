@@ -15,6 +15,9 @@ from fluxnotify.rules._refs import is_notification
 ID = "event-severity"
 SEVERITY = Severity.INFO
 SUMMARY = "no eventSeverity: the default, info, sends every event, errors included"
+ENABLED_BY_DEFAULT = True
+NEEDS_SCHEMA_ISSUES = False
+ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:

@@ -23,6 +23,9 @@ from fluxnotify.schemas import POST_BUILD_VAR
 ID = "event-source-ref"
 SEVERITY = Severity.WARNING
 SUMMARY = "an eventSource or Receiver resource names an object the repository does not define"
+ENABLED_BY_DEFAULT = True
+NEEDS_SCHEMA_ISSUES = False
+ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
 #: Objects that Flux bootstrap or a FluxInstance creates without a manifest in the repository.
 CREATED_BY_FLUX = {"flux-system", "flux"}

@@ -19,6 +19,9 @@ from fluxnotify.rules._refs import is_notification, ref_name
 ID = "plaintext-secret"
 SEVERITY = Severity.ERROR
 SUMMARY = "a plain (unencrypted) Secret holds a webhook URL or token"
+ENABLED_BY_DEFAULT = True
+NEEDS_SCHEMA_ISSUES = False
+ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
 #: Keys notification-controller reads credentials from (reference 3b).
 CREDENTIAL_KEYS = ("address", "token", "password", "proxy", "headers")

@@ -16,6 +16,9 @@ from fluxnotify.rules._refs import is_notification, ref_name
 ID = "provider-ref"
 SEVERITY = Severity.ERROR
 SUMMARY = "the Alert's providerRef names no Provider in the Alert's namespace"
+ENABLED_BY_DEFAULT = True
+NEEDS_SCHEMA_ISSUES = False
+ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:

@@ -17,6 +17,9 @@ from fluxnotify.rules._refs import is_notification
 ID = "regex"
 SEVERITY = Severity.ERROR
 SUMMARY = "an inclusionList or exclusionList entry that Go's RE2 would not compile"
+ENABLED_BY_DEFAULT = True
+NEEDS_SCHEMA_ISSUES = False
+ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
 
 @functools.cache

@@ -17,6 +17,9 @@ from fluxnotify.schemas import POST_BUILD_VAR
 ID = "schema"
 SEVERITY = Severity.ERROR
 SUMMARY = "wrong type, value not allowed, missing required field, pattern or length"
+ENABLED_BY_DEFAULT = True
+NEEDS_SCHEMA_ISSUES = True
+ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
 _SEVERITY_HINT = (
     "Flux has two levels: `info` sends every event (errors too), `error` sends only errors;"

@@ -18,6 +18,9 @@ from fluxnotify.rules._refs import is_notification, ref_name
 ID = "secret-keys"
 SEVERITY = Severity.ERROR
 SUMMARY = "the Secret's keys cannot work for the Provider type (url instead of address, ...)"
+ENABLED_BY_DEFAULT = True
+NEEDS_SCHEMA_ISSUES = False
+ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
 #: Keys people write for the endpoint that the controller never reads.
 WRONG_ADDRESS_KEYS = ("url", "webhook", "webhook_url", "webhookUrl", "webhookURL", "uri", "endpoint", "hook", "slack_url", "slack_webhook", "discord_webhook")  # fmt: skip

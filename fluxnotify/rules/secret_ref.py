@@ -15,6 +15,9 @@ from fluxnotify.rules._refs import is_notification, ref_name
 ID = "secret-ref"
 SEVERITY = Severity.WARNING
 SUMMARY = "a secretRef, certSecretRef or proxySecretRef names no Secret the repository provides"
+ENABLED_BY_DEFAULT = True
+NEEDS_SCHEMA_ISSUES = False
+ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
 _FIELDS = {
     "Provider": ("secretRef", "certSecretRef", "proxySecretRef"),

@@ -19,6 +19,9 @@ from fluxnotify.schemas import POST_BUILD_VAR
 ID = "slack-address"
 SEVERITY = Severity.ERROR
 SUMMARY = "a Slack Provider with no usable address, or an API URL without token or channel"
+ENABLED_BY_DEFAULT = True
+NEEDS_SCHEMA_ISSUES = False
+ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
 API_URL = "https://slack.com/api/chat.postMessage"
 

@@ -17,6 +17,9 @@ from fluxnotify.rules._refs import is_notification, sources
 ID = "source-wildcard"
 SEVERITY = Severity.ERROR
 SUMMARY = "namespace '*', a name glob such as app-*, or matchLabels with a specific name"
+ENABLED_BY_DEFAULT = True
+NEEDS_SCHEMA_ISSUES = False
+ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:

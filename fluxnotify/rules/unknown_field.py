@@ -14,6 +14,9 @@ from fluxnotify.model import Context, Document, Problem, Severity
 ID = "unknown-field"
 SEVERITY = Severity.ERROR
 SUMMARY = "a field the schema does not have (typos, fields that belong elsewhere)"
+ENABLED_BY_DEFAULT = True
+NEEDS_SCHEMA_ISSUES = True
+ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
 #: (kind, path) -> where the field really lives.
 _ELSEWHERE: dict[tuple[str, tuple[str | int, ...]], str] = {

@@ -13,6 +13,7 @@ from fluxnotify.model import Problem, Severity, SourceFile
 ID = "yaml-syntax"
 SEVERITY = Severity.ERROR
 SUMMARY = "the file is not valid YAML, not UTF-8, or repeats a key"
+ENABLED_BY_DEFAULT = True
 
 
 def check_file(source: SourceFile) -> Iterator[Problem]:
