@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CRDS = REPO.parent / "shared" / "flux-crds"
 DEFAULT_OUT = REPO / "schemas"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-REGENERATE = "python scripts/generate_schemas.py --crds ../shared/flux-crds --out schemas"
+REGENERATE = "python scripts/generate_schemas.py --crds CRDS --out schemas"
 
 
 class GenerationError(Exception):
@@ -458,6 +458,11 @@ def sources_markdown(files: list[Generated]) -> str:
             "```sh",
             REGENERATE,
             "```",
+            "",
+            "where `CRDS` holds one folder per notification-controller tag listed below",
+            "(`v1.9.3/notification.toolkit.fluxcd.io_alerts.yaml`, ...), each file copied from",
+            "`config/crd/bases/` at that tag, for example",
+            "https://github.com/fluxcd/notification-controller/tree/v1.9.3/config/crd/bases.",
             "",
             "## Licence",
             "",
