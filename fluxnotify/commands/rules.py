@@ -9,15 +9,20 @@ import typer
 def rules(
     rule_id: Annotated[str | None, typer.Argument(help="A rule id: print its page.")] = None,
 ) -> None:
-    """List the rules with their default severity, or show one rule's documentation."""
+    """List the rules with their default severity, or show one rule's documentation.
+
+    A rule that is off unless the configuration turns it on says so: its severity is
+    the one it reports at once enabled.
+    """
     from fluxnotify.errors import UsageError
-    from fluxnotify.rules import RULES
+    from fluxnotify.rules import RULES, enabled_by_default
     from fluxnotify.schemas import resource_dir
 
     if rule_id is None:
         width = max(len(r) for r in RULES)
         for rid, rule in RULES.items():
-            print(f"{rid:<{width}}  {rule.SEVERITY.value:<7}  {rule.SUMMARY}")
+            off = "" if enabled_by_default(rid) else "  (off by default)"
+            print(f"{rid:<{width}}  {rule.SEVERITY.value:<7}  {rule.SUMMARY}{off}")
         return
     if rule_id not in RULES:
         raise UsageError(f"unknown rule `{rule_id}`", "`fluxnotify rules` lists the rule ids")
