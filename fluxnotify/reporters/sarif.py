@@ -8,6 +8,7 @@ OASIS schema in tests/reporters/test_sarif.py.
 from __future__ import annotations
 
 import json
+from importlib.metadata import metadata
 from typing import Any
 from urllib.parse import quote
 
@@ -16,7 +17,21 @@ from fluxnotify.model import Report, Severity
 from fluxnotify.rules import RULES
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-_DOCS = "docs/rules/{}.md"
+
+
+def repository_url() -> str:
+    """The project's repository, as pyproject.toml's ``[project.urls]`` states it once."""
+    entries: list[str] = metadata("fluxnotify").get_all("Project-URL") or []
+    for entry in entries:
+        label, _, url = entry.partition(",")
+        if label.strip() == "Repository":
+            return url.strip().rstrip("/")
+    raise LookupError("fluxnotify's metadata has no Repository URL")  # a packaging bug
+
+
+def rule_page(rule_id: str) -> str:
+    """The rule's page at this release's tag: the page that describes the installed rule."""
+    return f"{repository_url()}/blob/v{__version__}/docs/rules/{rule_id}.md"
 
 
 def as_dict(report: Report) -> dict[str, Any]:
@@ -27,7 +42,7 @@ def as_dict(report: Report) -> dict[str, Any]:
             "name": rule_id,
             "shortDescription": {"text": rule.SUMMARY},
             "defaultConfiguration": {"level": _LEVEL[rule.SEVERITY]},
-            "helpUri": _DOCS.format(rule_id),
+            "helpUri": rule_page(rule_id),
         }
         for rule_id, rule in RULES.items()
     ]

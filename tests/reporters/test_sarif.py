@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft4Validator
+from jsonschema import Draft4Validator, FormatChecker
 from validate_support import cli
 
+from fluxnotify import __version__
 from fluxnotify.rules import RULES
 
 
@@ -23,7 +24,12 @@ def _run(project: Path) -> dict[str, Any]:
 @pytest.mark.needs_shared
 def test_output_is_valid_sarif(project: Path, shared: Path) -> None:
     schema = json.loads((shared / "reference" / "sarif" / "sarif-schema-2.1.0.json").read_text())
-    errors = [e.message for e in Draft4Validator(schema).iter_errors(_run(project))]
+    checker = FormatChecker()
+    # without a URI library FormatChecker would pass any string as a `uri`
+    assert "uri" in checker.checkers
+    assert not checker.conforms("docs/rules/schema.md", "uri")
+    validator = Draft4Validator(schema, format_checker=checker)
+    errors = [e.message for e in validator.iter_errors(_run(project))]
     assert errors == []
 
 
@@ -53,4 +59,6 @@ def test_every_rule_is_described(project: Path) -> None:
     assert set(described) == set(RULES)
     for rule_id, rule in RULES.items():
         assert described[rule_id]["shortDescription"]["text"] == rule.SUMMARY
-        assert described[rule_id]["helpUri"] == f"docs/rules/{rule_id}.md"
+        assert described[rule_id]["helpUri"] == (
+            f"https://github.com/fluxnotify/fluxnotify/blob/v{__version__}/docs/rules/{rule_id}.md"
+        )
