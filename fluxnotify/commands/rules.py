@@ -15,13 +15,13 @@ def rules(
     the one it reports at once enabled.
     """
     from fluxnotify.errors import UsageError
-    from fluxnotify.rules import RULES, enabled_by_default
+    from fluxnotify.rules import RULES
     from fluxnotify.schemas import resource_dir
 
     if rule_id is None:
         width = max(len(r) for r in RULES)
         for rid, rule in RULES.items():
-            off = "" if enabled_by_default(rid) else "  (off by default)"
+            off = "" if rule.ENABLED_BY_DEFAULT else "  (off by default)"
             print(f"{rid:<{width}}  {rule.SEVERITY.value:<7}  {rule.SUMMARY}{off}")
         return
     if rule_id not in RULES:

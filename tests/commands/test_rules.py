@@ -6,7 +6,7 @@ from pathlib import Path
 
 from validate_support import cli, console
 
-from fluxnotify.rules import RULES, enabled_by_default
+from fluxnotify.rules import RULES
 
 
 def test_the_list_marks_rules_that_are_off_by_default(tmp_path: Path) -> None:
@@ -14,7 +14,7 @@ def test_the_list_marks_rules_that_are_off_by_default(tmp_path: Path) -> None:
     assert result.code == 0
     lines = dict(zip(RULES, result.stdout.splitlines(), strict=True))
     off = {rid for rid, line in lines.items() if line.endswith("  (off by default)")}
-    assert off == {rid for rid in RULES if not enabled_by_default(rid)}
+    assert off == {rid for rid in RULES if not RULES[rid].ENABLED_BY_DEFAULT}
     assert off == {"cross-namespace-source"}
     assert lines["cross-namespace-source"].split()[1] == "error"
 
