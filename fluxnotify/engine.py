@@ -16,6 +16,8 @@ from fluxnotify.cache import FileCache
 from fluxnotify.config import Config
 from fluxnotify.loader import DEFAULT_EXCLUDES, discover
 from fluxnotify.model import (
+    CheckedFile,
+    CheckedObject,
     Context,
     Document,
     Finding,
@@ -83,7 +85,14 @@ def validate(options: Options) -> Report:
     versions: dict[str, str] = {}
     notes: list[tuple[str, str]] = []
     documents = objects = 0
+    checked: list[CheckedFile] = []
     for source in project.targets:
+        checked.append(
+            CheckedFile(
+                source.display,
+                tuple(CheckedObject(doc.index, doc.ref) for doc in source.documents),
+            )
+        )
         if source.note:
             notes.append((source.display, source.note))
         elif source.parsed and not source.documents and source.syntax is None:
@@ -107,7 +116,16 @@ def validate(options: Options) -> Report:
                 found.extend(_doc_findings(doc, ctx, levels, explicit))
         findings.extend(_suppress(source, found, levels, explicit))
     findings.sort(key=lambda finding: finding.sort_key)
-    return Report(findings, len(project.targets), documents, objects, versions, notes)
+    return Report(
+        findings,
+        len(project.targets),
+        documents,
+        objects,
+        versions,
+        notes,
+        checked=tuple(checked),
+        root=root,
+    )
 
 
 def _context(
@@ -214,4 +232,5 @@ def _finding(
         message=problem.message,
         hint=problem.hint,
         object=doc.ref if doc is not None else None,
+        document=doc.index if doc is not None else None,
     )

@@ -59,6 +59,9 @@ class Finding(NamedTuple):
     message: str
     hint: str | None = None
     object: ObjectRef | None = None
+    #: 0-based index of the object's document in its file (None for file-level findings):
+    #: tells apart two objects of one name in one file (the JUnit report's test cases)
+    document: int | None = None
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -219,6 +222,20 @@ class Context(NamedTuple):
         return {p.namespace for p in self.placements if p.namespace is not None}
 
 
+class CheckedObject(NamedTuple):
+    """An object that was checked: its document's 0-based index in its file, and its identity."""
+
+    document: int
+    ref: ObjectRef
+
+
+class CheckedFile(NamedTuple):
+    """A file that was checked (as given on the command line) and the objects in it."""
+
+    path: str
+    objects: tuple[CheckedObject, ...]
+
+
 class Report(NamedTuple):
     """What a validate run found, for the reporters."""
 
@@ -229,6 +246,10 @@ class Report(NamedTuple):
     #: target Flux version -> why it was chosen
     flux_versions: dict[str, str]
     notes: list[tuple[str, str]]
+    #: every file checked, in order, with its objects (JUnit reports a test per object)
+    checked: tuple[CheckedFile, ...] = ()
+    #: the project root: reports that need repository-relative paths (GitLab) start there
+    root: Path | None = None
 
     def of_severity(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

@@ -14,6 +14,8 @@ class OutputFormat(str, Enum):
     json = "json"
     github = "github"
     sarif = "sarif"
+    junit = "junit"
+    gitlab = "gitlab"
 
 
 def validate(

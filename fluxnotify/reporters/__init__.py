@@ -18,6 +18,8 @@ FORMATS = {
     "json": "json_format",
     "github": "github",
     "sarif": "sarif",
+    "junit": "junit",
+    "gitlab": "gitlab",
 }
 
 
