@@ -58,14 +58,32 @@ def rule_levels(
     return levels
 
 
-def validate(options: Options) -> Report:
+def open_project(options: Options) -> Project:
+    """The project the options name: its root, its files, the targets among them.
+
+    validate and migrate see the same files and the same Flux versions through it.
+    """
     first = Path(options.paths[0]) if options.paths and options.paths[0] != "-" else Path.cwd()
     root = options.root or find_root(first)
     excludes = (*DEFAULT_EXCLUDES, *options.config.exclude, *options.exclude)
     listing = project_listing(root, excludes) if root.is_dir() else []
     targets = discover(options.paths, excludes, root, listing)
     cache = FileCache(root) if options.cache and root.is_dir() else None
-    project = Project.load(root, targets, listing, cache)
+    return Project.load(root, targets, listing, cache)
+
+
+def flux_version_for(options: Options, project: Project, source: SourceFile) -> tuple[str, str]:
+    """The target Flux release for a file, and why: the option, the configuration, else the
+    repository (project.py)."""
+    if options.flux_version:
+        return options.flux_version, "from --flux-version"
+    if options.config.flux_version:
+        return options.config.flux_version, f"from {options.config.source}"
+    return project.flux_version_for(source.path)
+
+
+def validate(options: Options) -> Report:
+    project = open_project(options)
     auto = [
         rule.ID
         for rule in DOCUMENT_RULES
@@ -76,10 +94,6 @@ def validate(options: Options) -> Report:
     schema_issues = any(levels.get(rule.ID) for rule in DOCUMENT_RULES if rule.NEEDS_SCHEMA_ISSUES)
     #: rules whose level the configuration sets: that level then applies to all their findings
     explicit = frozenset(options.config.rules)
-    forced = options.flux_version or options.config.flux_version
-    forced_reason = (
-        "from --flux-version" if options.flux_version else f"from {options.config.source}"
-    )
 
     findings: list[Finding] = []
     versions: dict[str, str] = {}
@@ -102,10 +116,7 @@ def validate(options: Options) -> Report:
         documents += source.document_count
         found = list(_file_findings(source, levels, explicit))
         if source.documents:
-            if forced:
-                version, reason = forced, forced_reason
-            else:
-                version, reason = project.flux_version_for(source.path)
+            version, reason = flux_version_for(options, project, source)
             versions.setdefault(version, reason)
             patch_file = (
                 source.display != "-" and os.path.abspath(source.path) in project.patch_files
