@@ -18,6 +18,7 @@ COMMANDS = {
     "validate": ("fluxnotify.commands.validate", "validate"),
     "rules": ("fluxnotify.commands.rules", "rules"),
     "test-send": ("fluxnotify.commands.send", "send"),
+    "migrate": ("fluxnotify.commands.migrate", "migrate"),
 }
 
 

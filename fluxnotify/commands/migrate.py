@@ -1,0 +1,84 @@
+"""`fluxnotify migrate`: move manifests to the API the target Flux release serves."""
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def migrate(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files or directories to migrate.", show_default="."),
+    ] = None,
+    *,
+    flux_version: Annotated[
+        str | None,
+        typer.Option(help="Target Flux release, 2.0 to 2.9 (default: read from the repository)."),
+    ] = None,
+    write: Annotated[
+        bool,
+        typer.Option(
+            "--write", help="Change the files in place (all or none) instead of printing a diff."
+        ),
+    ] = False,
+    root: Annotated[
+        Path | None,
+        typer.Option(help="Project root (default: the git top level)."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(help="Skip files and folders matching this glob (repeatable)."),
+    ] = None,
+) -> None:
+    """Rewrite Alert, Provider and Receiver to the apiVersion the target Flux release serves.
+
+    Without --write, print a unified diff and exit 1 if anything would change.
+    """
+    from fluxnotify import migrate as migration
+    from fluxnotify.config import load_config, parse_flux_version_option
+    from fluxnotify.engine import Options
+    from fluxnotify.errors import UsageError
+    from fluxnotify.project import find_root
+    from fluxnotify.rules import RULES
+
+    paths = paths or ["."]
+    if root is not None and not root.is_dir():
+        raise UsageError(f"--root: {root} is not a directory")
+    first = Path(paths[0]) if paths[0] != "-" else Path.cwd()
+    project_root = root or find_root(first if first.exists() else Path.cwd())
+    options = Options(
+        paths=tuple(paths),
+        root=project_root,
+        flux_version=parse_flux_version_option(flux_version) if flux_version else None,
+        exclude=tuple(exclude or ()),
+        config=load_config(project_root, set(RULES)),
+    )
+    changes, notes, versions = migration.plan(options)
+    for note in notes:
+        print(f"note: {note.path}:{note.line}: {note.message}", file=sys.stderr)
+    for version, reason in sorted(versions.items()):
+        print(f"target: Flux {version} ({reason})", file=sys.stderr)
+    if write:
+        migration.write_all(changes)
+        for change in changes:
+            print(f"migrated {change.display} ({_edits(change.changes)})")
+        if not changes:
+            print("nothing to migrate")
+        raise typer.Exit(0)
+    for change in changes:
+        sys.stdout.write(migration.unified_diff(change))
+    if changes:
+        count = len(changes)
+        print(
+            f"{count} file{'s' if count != 1 else ''} would change; --write changes them",
+            file=sys.stderr,
+        )
+    else:
+        print("nothing to migrate", file=sys.stderr)
+    raise typer.Exit(1 if changes else 0)
+
+
+def _edits(count: int) -> str:
+    return f"{count} edit{'s' if count != 1 else ''}"

@@ -1,0 +1,201 @@
+"""`fluxnotify migrate` as a command: through the console script and in-process."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from validate_support import Result, cli, console, validate, write
+
+GROUP = "notification.toolkit.fluxcd.io"
+
+ALERT = f"""
+# the on-call alert
+apiVersion: {GROUP}/v1beta2
+kind: Alert
+metadata:
+  name: on-call
+  namespace: flux-system
+spec:
+  summary: Production # shown in Slack
+  providerRef:
+    name: slack
+  eventSources:
+    - kind: Kustomization
+      name: "*"
+"""
+
+PROVIDER = f"""
+apiVersion: {GROUP}/v1beta2
+kind: Provider
+metadata:
+  name: slack
+  namespace: flux-system
+spec:
+  type: slack
+  interval: 10m
+  proxy: http://proxy.internal:3128
+  secretRef:
+    name: slack-webhook
+"""
+
+CURRENT = f"""
+apiVersion: {GROUP}/v1
+kind: Receiver
+metadata:
+  name: github
+  namespace: flux-system
+spec:
+  type: github
+  resources:
+    - kind: GitRepository
+      name: flux-system
+  secretRef:
+    name: token
+"""
+
+
+def _project(tmp_path: Path) -> Path:
+    write(tmp_path, "alerts/alert.yaml", ALERT)
+    write(tmp_path, "alerts/provider.yaml", PROVIDER)
+    write(tmp_path, "receiver.yaml", CURRENT)
+    return tmp_path
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("run", [cli, console], ids=["in-process", "console-script"])
+def test_diff_mode_prints_a_diff_changes_nothing_and_exits_1(run: object, tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    before = _snapshot(root)
+    result: Result = run("migrate", "--flux-version", "2.9", cwd=root)  # type: ignore[operator]
+    assert result.code == 1, result.stderr
+    assert _snapshot(root) == before
+    assert result.stdout.startswith("--- alerts/alert.yaml\n+++ alerts/alert.yaml\n@@ ")
+    assert f"-apiVersion: {GROUP}/v1beta2\n+apiVersion: {GROUP}/v1beta3\n" in result.stdout
+    assert "-  summary: Production # shown in Slack\n" in result.stdout
+    assert "+  eventMetadata:\n+    summary: Production # shown in Slack\n" in result.stdout
+    assert "-  interval: 10m\n" in result.stdout
+    assert "receiver.yaml" not in result.stdout
+    assert "note: alerts/provider.yaml:9: Provider spec.proxy is deprecated" in result.stderr
+    assert "target: Flux 2.9 (from --flux-version)" in result.stderr
+    assert "2 files would change; --write changes them" in result.stderr
+
+
+def test_the_diff_applies_with_patch_and_equals_write(tmp_path: Path) -> None:
+    diffed = _project(tmp_path / "diffed")
+    written = _project(tmp_path / "written")
+    diff = cli("migrate", "--flux-version", "2.9", cwd=diffed).stdout
+    subprocess.run(
+        ["patch", "-p0", "--quiet", "--no-backup-if-mismatch"],
+        input=diff,
+        text=True,
+        cwd=diffed,
+        check=True,
+        timeout=60,
+    )
+    assert cli("migrate", "--flux-version", "2.9", "--write", cwd=written).code == 0
+    assert _snapshot(diffed) == _snapshot(written)
+
+
+@pytest.mark.parametrize("run", [cli, console], ids=["in-process", "console-script"])
+def test_write_changes_the_files_then_there_is_nothing_left(run: object, tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    receiver = (root / "receiver.yaml").read_bytes()
+    result: Result = run("migrate", "--flux-version", "2.9", "--write", cwd=root)  # type: ignore[operator]
+    assert result.code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "migrated alerts/alert.yaml (2 edits)",
+        "migrated alerts/provider.yaml (2 edits)",
+    ]
+    assert (root / "receiver.yaml").read_bytes() == receiver
+    again: Result = run("migrate", "--flux-version", "2.9", "--write", cwd=root)  # type: ignore[operator]
+    assert (again.code, again.stdout) == (0, "nothing to migrate\n")
+    check: Result = run("migrate", "--flux-version", "2.9", cwd=root)  # type: ignore[operator]
+    assert (check.code, check.stdout) == (0, "")
+    findings = validate(root, flux_version="2.9").findings
+    left = [(f.rule, f.message) for f in findings if f.rule in ("api-version", "deprecated-field")]
+    assert left == [("deprecated-field", "`spec.proxy` is deprecated since Flux 2.7")]
+
+
+def test_the_target_release_comes_from_the_repository(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    write(root, "clusters/prod/flux-system/gotk-components.yaml", "# Flux Version: v2.1.0\n")
+    write(root, "clusters/prod/old.yaml", ALERT.replace("/v1beta2", "/v1beta1"))
+    result = cli("migrate", cwd=root)
+    assert result.code == 1
+    # Flux 2.1 serves Alert v1beta2 at most, where summary is not deprecated
+    assert "alerts/" not in result.stdout
+    assert f"-apiVersion: {GROUP}/v1beta1\n+apiVersion: {GROUP}/v1beta2\n" in result.stdout
+    assert "summary" not in result.stdout
+    assert "target: Flux 2.1 (from clusters/prod/flux-system/gotk-components.yaml)" in result.stderr
+    write(root, ".fluxnotify.yaml", "flux-version: '2.9'\n")
+    configured = cli("migrate", cwd=root)
+    assert configured.stdout.count(f"+apiVersion: {GROUP}/v1beta3") == 3
+    assert "target: Flux 2.9 (from .fluxnotify.yaml)" in configured.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["migrate", "nowhere"], "fluxnotify: error: no such file or directory: nowhere"),
+        (["migrate", "--flux-version", "3.1"], "fluxnotify: error: --flux-version: unsupported"),
+        (["migrate", "-"], "fluxnotify: error: migrate rewrites files: `-`"),
+        (["migrate", "--root", "missing"], "fluxnotify: error: --root: missing is not a directory"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(args: list[str], says: str, tmp_path: Path) -> None:
+    _project(tmp_path)
+    for result in (cli(*args, cwd=tmp_path), console(*args, cwd=tmp_path)):
+        assert result.code == 2
+        assert result.stderr.startswith(says)
+        assert "Traceback" not in result.stderr
+        assert result.stdout == ""
+
+
+def test_a_file_that_is_not_yaml_is_noted_and_the_rest_migrated(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    write(root, "broken.yaml", f"apiVersion: {GROUP}/v1beta2\nkind: Alert\nspec: [\n")
+    result = cli("migrate", "--flux-version", "2.9", "--write", cwd=root)
+    assert result.code == 0
+    assert "migrated alerts/alert.yaml (2 edits)" in result.stdout
+    assert (root / "broken.yaml").read_text(encoding="utf-8").endswith("spec: [\n")
+
+
+@pytest.mark.needs_shared
+def test_toboshii_home_ops_migrates_with_only_the_api_version_lines_changed(
+    shared: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "home-ops"
+    shutil.copytree(shared / "corpus" / "toboshii__home-ops", root)
+    before = _snapshot(root)
+    result = console("migrate", "--write", "--flux-version", "2.9", cwd=root)
+    assert result.code == 0, result.stderr
+    after = _snapshot(root)
+    changed = sorted(name for name in before if before[name] != after[name])
+    assert changed == [
+        "cluster/apps/flux-system/notifications/discord/notification.yaml",
+        "cluster/apps/flux-system/notifications/github/notification.yaml",
+        "cluster/apps/flux-system/webhook/github/receiver.yaml",
+    ]
+    for name in changed:
+        old = before[name].decode().splitlines(keepends=True)
+        new = after[name].decode().splitlines(keepends=True)
+        assert len(old) == len(new)
+        comments = [line for line in old if line.lstrip().startswith("#")]
+        assert comments == [line for line in new if line.lstrip().startswith("#")]
+        differing = [line for line in difflib.ndiff(old, new) if line[:1] in "+-"]
+        assert differing, name
+        assert all(line[2:].startswith("apiVersion: ") for line in differing), differing
+    findings = validate(root, flux_version="2.9").findings
+    assert [f for f in findings if f.rule in ("api-version", "deprecated-field")] == []
+    again = console("migrate", "--write", "--flux-version", "2.9", cwd=root)
+    assert (again.code, again.stdout) == (0, "nothing to migrate\n")
+    assert _snapshot(root) == after
