@@ -36,7 +36,7 @@ def migrate(
 
     Without --write, print a unified diff and exit 1 if anything would change.
     """
-    from fluxnotify import migrate as migration
+    from fluxnotify import migration
     from fluxnotify.config import load_config, parse_flux_version_option
     from fluxnotify.engine import Options
     from fluxnotify.errors import UsageError

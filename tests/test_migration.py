@@ -1,4 +1,4 @@
-"""fluxnotify/migrate.py: targeted edits that change only the lines being migrated."""
+"""fluxnotify/migration.py: targeted edits that change only the lines being migrated."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from validate_support import validate
 
-from fluxnotify import migrate
+from fluxnotify import migration
 from fluxnotify.errors import InputError
-from fluxnotify.migrate import FileChange, rewrite, target_api_version, write_all
+from fluxnotify.migration import FileChange, rewrite, target_api_version, write_all
 
 GROUP = "notification.toolkit.fluxcd.io"
 
@@ -507,7 +507,7 @@ def test_a_failed_rename_puts_back_the_files_already_replaced(
             raise OSError(28, "No space left on device", target)
         real_replace(source, target)
 
-    monkeypatch.setattr(migrate.os, "replace", failing_replace)
+    monkeypatch.setattr(migration.os, "replace", failing_replace)
     with pytest.raises(InputError, match=r"No space left on device; nothing was changed"):
         write_all(changes)
     assert [path.read_bytes() for path in files] == [b"old\n"] * 3
