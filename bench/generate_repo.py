@@ -1285,6 +1285,87 @@ def generate(out_dir: Path, apps: int = 2000, clusters: int = 8, seed: int = 1) 
     return stats
 
 
+MANY_NAMESPACES = 10
+MANY_PER_FILE = 500
+
+
+def generate_many(out_dir: Path, alerts: int) -> Stats:
+    """A repository of ``alerts`` Alerts and as many Providers in one cluster: the case of the
+    rules that compare objects with each other (duplicate-alerts, duplicate-object).
+
+    ``clusters/prod/flux-system/gotk-sync.yaml`` applies ``clusters/prod``, whose Flux
+    Kustomization ``notifications`` builds ``notifications/``: files of 500 Providers
+    (type generic, each its own in-cluster address) and files of 500 Alerts, spread over
+    ten namespaces, each Alert on its own Provider with ``Kustomization/*`` or a
+    HelmRelease by name as sources. Every Alert is compared with every other Alert of its
+    namespace, and none duplicates another: validate reports nothing.
+    """
+    if alerts < 1:
+        raise ValueError("--alerts must be at least 1")
+    out_dir = out_dir.resolve()
+    if out_dir.exists() and any(out_dir.iterdir()):
+        if not (out_dir / MARKER).is_file():
+            raise FileExistsError(f"{out_dir} exists and is not a generated repository")
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    stats = Stats(apps=0, clusters=1, seed=alerts, generator=generator_digest() + ":many")
+    w = Writer(out_dir, stats)
+    w.write(
+        "clusters/prod/flux-system/gotk-sync.yaml",
+        [("Kustomization", _many_flux_kustomization("flux-system", "./clusters/prod"))],
+    )
+    w.write(
+        "clusters/prod/notifications.yaml",
+        [("Kustomization", _many_flux_kustomization("notifications", "./notifications"))],
+    )
+    group = "notification.toolkit.fluxcd.io/v1beta3"
+    for start in range(0, alerts, MANY_PER_FILE):
+        numbers = range(start, min(start + MANY_PER_FILE, alerts))
+        providers = []
+        alert_docs = []
+        for i in numbers:
+            ns = NAMESPACES[i % MANY_NAMESPACES]
+            providers.append(
+                (
+                    "Provider",
+                    f"apiVersion: {group}\nkind: Provider\nmetadata:\n  name: relay-{i:05d}\n"
+                    f"  namespace: {ns}\nspec:\n  type: generic\n"
+                    f"  address: http://relay-{i:05d}.{ns}.svc.cluster.local:8080/flux\n",
+                )
+            )
+            source = (
+                "    - kind: Kustomization\n      name: '*'\n"
+                if i % 2
+                else f"    - kind: HelmRelease\n      name: app-{i:05d}\n"
+            )
+            severity = "info" if i % 3 else "error"
+            alert_docs.append(
+                (
+                    "Alert",
+                    f"apiVersion: {group}\nkind: Alert\nmetadata:\n  name: relay-{i:05d}\n"
+                    f"  namespace: {ns}\nspec:\n  providerRef:\n    name: relay-{i:05d}\n"
+                    f"  eventSeverity: {severity}\n  eventSources:\n{source}",
+                )
+            )
+        number = start // MANY_PER_FILE
+        w.write(f"notifications/providers-{number:03d}.yaml", providers)
+        w.write(f"notifications/alerts-{number:03d}.yaml", alert_docs)
+        stats.alert_files.append(f"notifications/alerts-{number:03d}.yaml")
+    stats.seconds = time.perf_counter() - started
+    (out_dir / MARKER).write_text(json.dumps(stats.to_json(), indent=1) + "\n")
+    return stats
+
+
+def _many_flux_kustomization(name: str, path: str) -> str:
+    return (
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n"
+        f"  name: {name}\n  namespace: flux-system\nspec:\n  interval: 10m\n"
+        f"  path: {path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n"
+        "    name: flux-system\n"
+    )
+
+
 def load_stats(out_dir: Path) -> Stats | None:
     """The statistics of a repository generated at ``out_dir``, if any."""
     try:

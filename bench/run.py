@@ -17,7 +17,14 @@ commands alike:
 - ``(c2)``: ``fluxnotify validate <small file>`` in an empty temporary folder.
 
 It prints medians, minima, maxima and the ratios of the acceptance targets,
-and writes everything to ``<out>/results.json``. Exit status: 0 if every
+and writes everything to ``<out>/results.json``.
+
+    python bench/run.py --case many [--alerts 10000] [--repeat 2]
+
+times only the pairwise case instead: ``fluxnotify validate`` of a repository
+of ``--alerts`` Alerts and as many Providers (generate_repo.generate_many)
+against one of a quarter of them; four times the Alerts may cost at most six
+times the time. Results go to ``<out>/results-many.json``. Exit status: 0 if every
 target passes, 1 if one fails (or a fluxnotify command fails), 2 if the
 benchmark itself cannot run (generation or the bare parse fails).
 """
@@ -242,6 +249,11 @@ def prepare_repo(
     # A git repository, so that fluxnotify finds the project root; committed
     # once, like a CI checkout. GIT_DIR is explicit so that nothing can reach
     # an enclosing repository.
+    make_git_repository(repo)
+    return repo, stats
+
+
+def make_git_repository(repo: Path) -> None:
     git = ["git", f"--git-dir={repo / '.git'}", f"--work-tree={repo}"]
     ident = ["-c", "user.name=fluxnotify-bench", "-c", "user.email=bench@example.invalid"]
     try:
@@ -254,7 +266,64 @@ def prepare_repo(
         )
     except (OSError, subprocess.CalledProcessError) as exc:
         print(f"WARNING: could not make {repo} a git repository: {exc}")
-    return repo, stats
+
+
+#: Four times the Alerts may cost at most this many times the time (issue 10).
+MANY_LIMIT = 6.0
+
+
+def many_case(out: Path, alerts: int, repeat: int, timeout: float) -> int:
+    """Time validate on ``alerts`` Alerts and Providers against a quarter of them."""
+    sizes = (max(1, alerts // 4), alerts)
+    fluxnotify = str(Path(sys.executable).parent / "fluxnotify")
+    commands = []
+    for size in sizes:
+        repo = out / f"many-{size}"
+        stats = generate_repo.load_stats(repo)
+        digest = generate_repo.generator_digest() + ":many"
+        if stats is None or stats.generator != digest or not (repo / ".git").is_dir():
+            print(f"Generating {repo} ...", flush=True)
+            stats = generate_repo.generate_many(repo, size)
+            make_git_repository(repo)
+        print(f"{repo.name}: {stats.summary()}")
+        argv = [fluxnotify, "validate", "--format", "json", str(repo)]
+        commands.append(Command(f"many{size}", f"validate {size} Alerts", argv, out))
+    results = {c.key: Result(c) for c in commands}
+    load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
+    for round_ in range(repeat + 1):  # round 0 is the warm-up
+        for cmd in commands:
+            r = results[cmd.key]
+            elapsed, proc = run_once(cmd, timeout)
+            if proc is None or proc.returncode != 0 or "Traceback" in proc.stderr:
+                r.status = "failed"
+                r.returncode = None if proc is None else proc.returncode
+                r.stdout, r.stderr = (proc.stdout, proc.stderr) if proc else ("", "timeout")
+                report_problem(r)
+                return 1
+            r.status = "ok"
+            if round_:
+                r.times.append(elapsed)
+    small, large = (results[c.key] for c in commands)
+    ratio = (large.stat("median") or 0) / (small.stat("median") or 1)
+    verdict = "PASS" if ratio <= MANY_LIMIT else "FAIL"
+    for r in results.values():
+        print(f"{r.command.label:<24} median {fmt(r.stat('median'))} s  min {fmt(r.stat('min'))} s")
+    print(f"ratio {ratio:.2f} (limit {MANY_LIMIT:g}): {verdict}")
+    load_after = os.getloadavg() if hasattr(os, "getloadavg") else None
+    print(f"load average before {load_before}, after {load_after}")
+    report = {
+        "version": 1,
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "project": git_describe(),
+        "loadavg_before": load_before,
+        "loadavg_after": load_after,
+        "commands": {k: r.to_json() for k, r in results.items()},
+        "ratio": round(ratio, 4),
+        "limit": MANY_LIMIT,
+        "pass": verdict == "PASS",
+    }
+    (out / "results-many.json").write_text(json.dumps(report, indent=2) + "\n")
+    return 0 if verdict == "PASS" else 1
 
 
 def git_describe() -> dict[str, Any]:
@@ -285,12 +354,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per command")
     parser.add_argument("--out", type=Path, default=PROJECT / "bench" / "out")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per process")
+    parser.add_argument("--case", choices=("tree", "many"), default="tree")
+    parser.add_argument("--alerts", type=int, default=10_000, help="Alerts of --case many")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
 
     out: Path = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
+    if args.case == "many":
+        try:
+            return many_case(out, args.alerts, args.repeat, args.timeout)
+        except (OSError, ValueError) as exc:
+            print(f"bench: cannot generate the repository: {exc}", file=sys.stderr)
+            return 2
     try:
         repo, stats = prepare_repo(out, args.apps, args.clusters, args.seed)
     except (OSError, ValueError) as exc:

@@ -42,6 +42,10 @@ class Graph:
         self.placements: dict[int, set[Placement]] = {}
         self.generated: list[Generated] = []
         self.clusters: set[str] = set()
+        #: (``id()`` of a Document, placement) -> the kustomize builds that produce it there:
+        #: a Flux Kustomization's ``spec.path`` (by its file and index), an entry point (by
+        #: its file), or a kustomization.yaml no entry point reaches (by its folder)
+        self.builds: dict[tuple[int, Placement], set[str]] = {}
 
     def of(self, doc: Document) -> set[Placement]:
         """Where ``doc`` is applied; never empty (unknown placements at worst)."""
@@ -49,6 +53,10 @@ class Graph:
         if found:
             return found
         return {Placement(None, doc.namespace)}
+
+    def builds_of(self, doc: Document, placement: Placement) -> set[str]:
+        """The builds that produce ``doc`` at ``placement`` (empty: none known)."""
+        return self.builds.get((id(doc), placement), set())
 
 
 def _is_flux_kustomization(doc: Document) -> bool:
@@ -68,7 +76,7 @@ class _Builder:
         self.root = root
         self.files = files
         self.graph = Graph()
-        self.seen: set[tuple[str, str | None, str | None]] = set()
+        self.seen: set[tuple[str, str | None, str | None, str]] = set()
         self.kustomizations: dict[str, tuple[str, Document]] = {}
         self.candidates: set[str] = set()
         #: candidate entry point -> the candidates whose walk reaches it
@@ -126,7 +134,7 @@ class _Builder:
         # `resources:` entry, say) is part of that candidate's cluster, not an entry point.
         self.candidates = {p for p, _ in entries if not self._built_by_other(p, builders)}
         for path in sorted(self.candidates):
-            self.visit_file(path, path, None)
+            self.visit_file(path, path, None, f"entry:{path}")
         self._name_clusters()
         # What no entry point reaches still has kustomize namespaces: walk from
         # every kustomization that nothing includes, with an unknown cluster.
@@ -135,7 +143,7 @@ class _Builder:
         for directory, (path, _doc) in sorted(self.kustomizations.items()):
             if path in included or directory in included or directory in reached:
                 continue
-            self.visit_dir(directory, None, None)
+            self.visit_dir(directory, None, None, f"kustomize:{directory}")
         return self.graph
 
     def _entry_of(self, candidate: str) -> str:
@@ -158,6 +166,10 @@ class _Builder:
 
         for key, placements in self.graph.placements.items():
             self.graph.placements[key] = {rename(p) for p in placements}
+        builds: dict[tuple[int, Placement], set[str]] = {}
+        for (key, placement), made_by in self.graph.builds.items():
+            builds.setdefault((key, rename(placement)), set()).update(made_by)
+        self.graph.builds = builds
         self.graph.generated = [
             Generated(g.name, g.keys, g.kustomization, rename(g.placement))
             for g in self.graph.generated
@@ -186,37 +198,40 @@ class _Builder:
         if directory is None:
             return
         override = doc.spec.get("targetNamespace")
-        self.visit_dir(directory, cluster, override if isinstance(override, str) else None)
+        build = f"flux:{doc.file.path}#{doc.index}"
+        self.visit_dir(directory, cluster, override if isinstance(override, str) else None, build)
 
-    def visit_dir(self, directory: str, cluster: str | None, override: str | None) -> None:
-        key = (directory, cluster, override)
+    def visit_dir(
+        self, directory: str, cluster: str | None, override: str | None, build: str
+    ) -> None:
+        key = (directory, cluster, override, build)
         if key in self.seen:
             return
         self.seen.add(key)
         kustomization = self.kustomizations.get(directory)
         if kustomization is not None:
-            self.visit_kustomization(directory, kustomization[1], cluster, override)
+            self.visit_kustomization(directory, kustomization[1], cluster, override, build)
             return
         # Flux generates a kustomization of every manifest below a folder without one.
         for current, dirs, _files in os.walk(directory):
             if current != directory and current in self.kustomizations:
-                self.visit_dir(current, cluster, override)
+                self.visit_dir(current, cluster, override, build)
                 dirs[:] = []
                 continue
             for path in self.by_dir.get(current, ()):
-                self.visit_file(path, cluster, override)
+                self.visit_file(path, cluster, override, build)
 
     def visit_kustomization(
-        self, directory: str, doc: Document, cluster: str | None, override: str | None
+        self, directory: str, doc: Document, cluster: str | None, override: str | None, build: str
     ) -> None:
         own = doc.data.get("namespace")
         namespace = override or (own if isinstance(own, str) else None)
         for entry in _entries(doc.data):
             target = os.path.normpath(os.path.join(directory, entry))
             if target in self.files:
-                self.visit_file(target, cluster, namespace)
+                self.visit_file(target, cluster, namespace, build)
             elif os.path.isdir(target):
-                self.visit_dir(target, cluster, namespace)
+                self.visit_dir(target, cluster, namespace, build)
         for generator in _list(doc.data.get("secretGenerator")):
             if isinstance(generator, dict) and isinstance(generator.get("name"), str):
                 placement = Placement(cluster, generator.get("namespace") or namespace)
@@ -229,8 +244,8 @@ class _Builder:
                     )
                 )
 
-    def visit_file(self, path: str, cluster: str | None, override: str | None) -> None:
-        key = (path, cluster, override)
+    def visit_file(self, path: str, cluster: str | None, override: str | None, build: str) -> None:
+        key = (path, cluster, override, build)
         if key in self.seen:
             return
         self.seen.add(key)
@@ -241,7 +256,9 @@ class _Builder:
             self.reached_by[path].add(cluster)
         for doc in source.documents:
             namespace = override or doc.namespace
-            self.graph.placements.setdefault(id(doc), set()).add(Placement(cluster, namespace))
+            placement = Placement(cluster, namespace)
+            self.graph.placements.setdefault(id(doc), set()).add(placement)
+            self.graph.builds.setdefault((id(doc), placement), set()).add(build)
             if _is_flux_kustomization(doc):
                 self.visit_flux(doc, cluster)
 

@@ -6,14 +6,22 @@ already includes errors. Same destination: the same Provider, or Providers
 with the same type, address or Secret, and channel. Where the cluster is
 unknown, only Alerts of the same file (always applied together) are compared,
 and only by Provider name.
+
+Alerts are grouped by key (placement, filters, source, destination) once per
+project, not compared pair by pair: each Alert in a group gets one finding
+naming the first other Alert, so N copies cost N, not N². Which events two
+Alerts share is decided by ``_source_keys`` and ``_lookup_keys`` alone.
 """
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from fluxnotify.index import Placed
+from fluxnotify.index import Index
 from fluxnotify.model import Context, Document, Placement, Problem, Severity
 from fluxnotify.rules._refs import is_notification, ref_name, sources
 
@@ -26,22 +34,31 @@ ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
+#: (kind, namespace, name) of an event source; name may be "*"
+Source = tuple[str, str, str]
+#: what an Alert's events go to: ("provider", name) or ("same", type, target, channel)
+Destination = tuple[Any, ...]
+#: a bucket of Alerts that share a placement, filters, a source key and a destination
+Key = tuple[Any, ...]
 
-def _destinations(doc: Document, placement: Placement, ctx: Context) -> set[tuple[Any, ...]]:
+_ANY = "\0any"  # stands for "every name" in a key: what a `*` source on the other side matches
+
+
+def _destinations(doc: Document, placement: Placement, objects: Index) -> set[Destination]:
     name = ref_name(doc.spec, "providerRef")
     if name is None:
         return set()
-    out: set[tuple[Any, ...]] = {("provider", name)}
+    out: set[Destination] = {("provider", name)}
     if placement.cluster is None:
         return out  # Providers of every cluster would match: compare by name only
-    for placed in ctx.objects.find("Provider", name, placement):
+    for placed in objects.find("Provider", name, placement):
         spec = placed.doc.spec
         target = spec.get("address") or ("secret", ref_name(spec, "secretRef"))
         out.add(("same", spec.get("type"), str(target), spec.get("channel")))
     return out
 
 
-def _sources(doc: Document, namespace: str) -> set[tuple[str, str, str]] | None:
+def _sources(doc: Document, namespace: str) -> set[Source] | None:
     """(kind, namespace, name) of each source; None when some source cannot be compared."""
     out = set()
     for _, entry, _ in sources(doc):
@@ -54,63 +71,114 @@ def _sources(doc: Document, namespace: str) -> set[tuple[str, str, str]] | None:
     return out
 
 
-def _overlap(a: set[tuple[str, str, str]], b: set[tuple[str, str, str]]) -> bool:
-    return any(
-        ka == kb and na == nb and (xa == xb or "*" in (xa, xb))
-        for ka, na, xa in a
-        for kb, nb, xb in b
-    )
+def _source_keys(source: Source) -> tuple[Source, ...]:
+    """The buckets an Alert with this source is filed under."""
+    kind, namespace, _name = source
+    return (source, (kind, namespace, _ANY))
 
 
-def _filters(doc: Document) -> tuple[Any, Any, bool]:
+def _lookup_keys(source: Source) -> tuple[Source, ...]:
+    """The buckets holding every Alert whose sources overlap this one: the same name or
+    `*` on either side."""
+    kind, namespace, name = source
+    if name == "*":
+        return ((kind, namespace, _ANY),)
+    return (source, (kind, namespace, "*"))
+
+
+def _filters(doc: Document) -> str:
     spec = doc.spec
-    return (
-        spec.get("inclusionList") or [],
-        spec.get("exclusionList") or [],
-        bool(spec.get("suspend")),
-    )
+    lists = (spec.get("inclusionList") or [], spec.get("exclusionList") or [])
+    return json.dumps(lists, sort_keys=True, default=str)
+
+
+def _order(doc: Document) -> tuple[str, int]:
+    return (str(doc.file.path), doc.index)
+
+
+class _Candidate:
+    """What one Alert contributes at one placement (worked out once)."""
+
+    __slots__ = ("doc", "lookups")
+
+    def __init__(self, doc: Document, lookups: list[Key]) -> None:
+        self.doc = doc
+        self.lookups = lookups
+
+
+class _Groups:
+    """Every comparable Alert of the project, filed by key; built on first use."""
+
+    def __init__(self, objects: Index) -> None:
+        self.buckets: dict[Key, list[Document]] = defaultdict(list)
+        #: (id of the Alert, placement) -> its candidate
+        self.candidates: dict[tuple[int, Placement], _Candidate] = {}
+        for placed in objects.of_kind("Alert"):
+            doc, placement = placed.doc, placed.placement
+            if placement.namespace is None or not _comparable(doc):
+                continue
+            mine = _sources(doc, placement.namespace)
+            destinations = _destinations(doc, placement, objects)
+            if not mine or not destinations:
+                continue
+            # With an unknown cluster only one file is surely applied together.
+            scope = (placement, _filters(doc), None if placement.cluster else id(doc.file))
+            lookups: list[Key] = []
+            for source in sorted(mine):
+                for destination in sorted(destinations, key=repr):
+                    for key in _source_keys(source):
+                        bucket = self.buckets[(scope, key, destination)]
+                        if not bucket or bucket[-1] is not doc:
+                            bucket.append(doc)
+                    lookups.extend((scope, key, destination) for key in _lookup_keys(source))
+            self.candidates[(id(doc), placement)] = _Candidate(doc, lookups)
+        for bucket in self.buckets.values():
+            bucket.sort(key=_order)
+
+    def first_other(self, doc: Document, placement: Placement) -> Document | None:
+        """The first Alert (by file and position) that shares an event and a destination."""
+        candidate = self.candidates.get((id(doc), placement))
+        if candidate is None:
+            return None
+        best: Document | None = None
+        for key in candidate.lookups:
+            for other in self.buckets.get(key, ())[:2]:
+                if other is not doc:
+                    if best is None or _order(other) < _order(best):
+                        best = other
+                    break
+        return best
+
+
+_GROUPS: WeakKeyDictionary[Index, _Groups] = WeakKeyDictionary()
+
+
+def _groups(objects: Index) -> _Groups:
+    groups = _GROUPS.get(objects)
+    if groups is None:
+        groups = _GROUPS[objects] = _Groups(objects)
+    return groups
+
+
+def _comparable(doc: Document) -> bool:
+    return is_notification(doc, "Alert") and not doc.spec.get("suspend")
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:
-    if not is_notification(doc, "Alert") or doc.spec.get("suspend"):
+    if not _comparable(doc):
         return
-    reported: set[int] = set()
-    for placement in ctx.placements:
-        if placement.namespace is None:
+    groups = _groups(ctx.objects)
+    for placement in sorted(ctx.placements, key=lambda p: (p.cluster or "", p.namespace or "")):
+        other = groups.first_other(doc, placement)
+        if other is None:
             continue
-        mine = _sources(doc, placement.namespace)
-        destinations = _destinations(doc, placement, ctx)
-        if not mine or not destinations:
-            continue
-        for other in ctx.objects.at("Alert", placement):
-            if not _same_place(other, doc, placement) or id(other.doc) in reported:
-                continue
-            if placement.cluster is None and other.doc.file is not doc.file:
-                continue  # unknown cluster: only the same file is surely applied together
-            theirs = _sources(other.doc, placement.namespace)
-            if (
-                theirs
-                and _filters(other.doc) == _filters(doc)
-                and _overlap(mine, theirs)
-                and destinations & _destinations(other.doc, placement, ctx)
-            ):
-                reported.add(id(other.doc))
-                line, _ = other.doc.locate()
-                yield Problem(
-                    f"Alert `{other.doc.name}` ({other.doc.file.display}:{line}) sends the same"
-                    f" events to the same destination in namespace {placement.namespace}:"
-                    " each is posted twice",
-                    ("spec", "eventSources"),
-                    key=True,
-                    hint="an `info` Alert already receives errors; keep one Alert per destination,"
-                    " or point the other at a different Provider or channel",
-                )
-
-
-def _same_place(other: Placed, doc: Document, placement: Placement) -> bool:
-    return (
-        other.doc is not doc
-        and other.placement == placement
-        and is_notification(other.doc, "Alert")
-        and not other.doc.spec.get("suspend")
-    )
+        line, _ = other.locate()
+        yield Problem(
+            f"Alert `{other.name}` ({other.file.display}:{line}) sends the same"
+            f" events to the same destination in namespace {placement.namespace}:"
+            " each is posted twice",
+            ("spec", "eventSources"),
+            key=True,
+            hint="an `info` Alert already receives errors; keep one Alert per destination,"
+            " or point the other at a different Provider or channel",
+        )

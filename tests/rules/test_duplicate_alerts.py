@@ -154,6 +154,39 @@ def test_same_file_without_a_cluster(tmp_path: Path) -> None:
     ]
 
 
+def test_a_thousand_identical_alerts_give_a_thousand_findings(project: Project) -> None:
+    """Grouped, not compared pair by pair: one finding per Alert, naming the first
+    (the first names the second), never N * (N - 1)."""
+    count = 1000
+    copies = [alert(f"copy-{i:04d}") for i in range(count)]
+    project.write("notify/alerts.yaml", docs(provider(), secret(address="a"), *copies))
+    report = project.validate("notify")
+    messages = project.messages(report, RULE)
+    assert len(messages) == count
+    assert sum(m.startswith("Alert `copy-0000` (") for m in messages) == count - 1
+    assert sum(m.startswith("Alert `copy-0001` (") for m in messages) == 1
+
+
+def test_the_first_overlapping_alert_is_named(project: Project) -> None:
+    """A `*` source overlaps a named one on either side; each Alert names the first Alert
+    (in file order) that shares an event and a destination with it."""
+    hr = "    - kind: HelmRelease\n      name: {}"
+    project.write(
+        "notify/alerts.yaml",
+        docs(
+            provider(),
+            secret(address="a"),
+            alert("podinfo", sources=hr.format("podinfo")),
+            alert("grafana", sources=hr.format("grafana")),
+            alert("all", sources=hr.format("'*'")),
+        ),
+    )
+    report = project.validate("notify")
+    named = [m.split("`")[1] for m in project.messages(report, RULE)]
+    # podinfo and grafana do not overlap each other, both overlap `all`
+    assert named == ["all", "all", "podinfo"]
+
+
 # --- not flagged --------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,8 @@ def test_provider_defined_in_two_files(project: Project) -> None:
     ]
     message = next(m for m in project.messages(report, RULE) if "b.yaml" in m)
     assert message.startswith("Provider `flux-system/slack` is also defined in ")
-    assert message.endswith("notify/b.yaml:1 (cluster clusters/prod)")
+    # one Flux Kustomization builds both files: kustomize refuses the build
+    assert message.endswith("notify/b.yaml:1 (cluster clusters/prod), in the same kustomize build")
 
 
 def test_namespaces_made_equal_by_kustomize(project: Project) -> None:
@@ -76,6 +78,84 @@ def test_secret_twice_one_of_them_encrypted(project: Project) -> None:
             "error",
         ),
     ]
+
+
+def _two_kustomizations(project: Project) -> None:
+    """`notify` builds ./notify; `extra` builds ./extra: two builds of one cluster."""
+    project.write("clusters/prod/extra.yaml", flux_kustomization("extra", "./extra"))
+
+
+def test_identical_copies_in_two_flux_kustomizations_are_a_warning(project: Project) -> None:
+    """It applies, but both Kustomizations own the object (pruning by either deletes it)."""
+    _two_kustomizations(project)
+    project.write("notify/provider.yaml", provider())
+    # the same object, written with another layout, a comment and the namespace left to
+    # the Kustomization: still identical
+    project.write(
+        "extra/provider.yaml",
+        "# copied\napiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Provider\n"
+        "metadata: {name: slack, namespace: flux-system}\n"
+        "spec: {secretRef: {name: slack-url}, type: slack}\n",
+    )
+    report = project.validate("notify", "extra")
+    assert project.of(report, RULE) == [
+        hit("extra/provider.yaml", 4, "warning"),
+        hit("notify/provider.yaml", _name_line(project, "notify/provider.yaml"), "warning"),
+    ]
+    extra = next(f for f in report.findings if f.rule == RULE and "extra" in f.path)
+    assert extra.message == (
+        "Provider `flux-system/slack` is also applied, identically, by another Flux"
+        f" Kustomization from {project.root / 'notify/provider.yaml'}:1 (cluster clusters/prod)"
+    )
+    assert "keep one copy" in str(extra.hint)
+    # the same verdict when only one of the files is named (the other is then only scanned)
+    assert project.hits(RULE, "extra/provider.yaml") == [hit("extra/provider.yaml", 4, "warning")]
+
+
+def test_differing_copies_in_two_flux_kustomizations_are_an_error(project: Project) -> None:
+    _two_kustomizations(project)
+    project.write("notify/provider.yaml", provider())
+    project.write("extra/provider.yaml", provider(type_="discord"))
+    report = project.validate("notify", "extra")
+    assert [h.severity for h in project.of(report, RULE)] == ["error", "error"]
+    assert all(
+        m.endswith("(cluster clusters/prod), differently") for m in project.messages(report, RULE)
+    )
+    assert project.hits(RULE, "extra/provider.yaml") == [
+        hit("extra/provider.yaml", _name_line(project, "extra/provider.yaml"), "error")
+    ]
+
+
+def test_one_differing_copy_makes_every_copy_an_error(project: Project) -> None:
+    """Two identical copies and a third that differs: whichever applies last wins."""
+    for name in ("a", "b", "c"):
+        project.write(f"clusters/prod/{name}.yaml", flux_kustomization(name, f"./{name}"))
+    project.write("a/provider.yaml", provider())
+    project.write("b/provider.yaml", provider())
+    project.write("c/provider.yaml", provider(type_="discord"))
+    report = project.validate("a", "b", "c")
+    assert [h.severity for h in project.of(report, RULE)] == ["error"] * 3
+    messages = {f.path.split(os.sep)[-2]: f.message for f in report.findings if f.rule == RULE}
+    # a and b name the first that differs from them (c); c names the first (a)
+    assert f"{project.root / 'c/provider.yaml'}:1" in messages["a"]
+    assert f"{project.root / 'c/provider.yaml'}:1" in messages["b"]
+    assert f"{project.root / 'a/provider.yaml'}:1" in messages["c"]
+
+
+def test_many_copies_give_one_finding_each_naming_the_first(project: Project) -> None:
+    """N copies are N findings, not N * (N - 1): each names the first (the first, the second)."""
+    count = 300
+    project.write("notify/providers.yaml", docs(*[provider()] * count))
+    report = project.validate("notify")
+    messages = project.messages(report, RULE)
+    assert len(messages) == count
+    path = project.root / "notify/providers.yaml"
+    first, second = (
+        f"{path}:{project.line('notify/providers.yaml', 'kind: Provider', nth=n) - 1} "
+        for n in (1, 2)
+    )
+    assert sum(first in m for m in messages) == count - 1
+    assert sum(second in m for m in messages) == 1
 
 
 # --- not flagged --------------------------------------------------------------------------
@@ -151,7 +231,9 @@ def test_twice_in_one_file_without_a_cluster(tmp_path: Path) -> None:
         hit("notify.yaml", project.line("notify.yaml", "kind: Provider", nth=2) + 2, "error"),
     ]
     second = project.line("notify.yaml", "kind: Provider", nth=2) - 1
-    assert project.messages(report, RULE)[0].endswith(f"notify.yaml:{second}")
+    assert project.messages(report, RULE)[0].endswith(
+        f"notify.yaml:{second}, in the same kustomize build"
+    )
 
 
 def test_unknown_cluster_or_variable_names(project: Project) -> None:
