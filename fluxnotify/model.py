@@ -48,7 +48,9 @@ class ObjectRef(NamedTuple):
 class Finding(NamedTuple):
     """One problem at a 1-based line and column of a file, as given on the command line.
 
-    Reports list findings by ``sort_key``: path, line, column and rule.
+    Reports list findings by ``sort_key``, a total order: two findings at one
+    position (the same Alert duplicated in two namespaces) keep their order
+    whatever the hash seed or the order the rules ran in.
     """
 
     path: str
@@ -64,8 +66,21 @@ class Finding(NamedTuple):
     document: int | None = None
 
     @property
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.rule)
+    def sort_key(self) -> tuple[str, int, int, str, str, tuple[str, ...], str, str]:
+        ref = self.object
+        obj = (
+            () if ref is None else (ref.api_version, ref.kind, ref.namespace or "", ref.name or "")
+        )
+        return (
+            self.path,
+            self.line,
+            self.column,
+            self.rule,
+            self.message,
+            obj,
+            self.severity.value,
+            self.hint or "",
+        )
 
 
 class Problem(NamedTuple):
