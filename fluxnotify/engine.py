@@ -135,7 +135,7 @@ def validate(options: Options) -> Report:
         versions,
         notes,
         checked=tuple(checked),
-        root=root,
+        root=project.root,
     )
 
 
