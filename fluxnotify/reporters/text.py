@@ -1,36 +1,58 @@
 """Human output: findings grouped by file, the Flux version used and why, a summary line.
 
-Plain text, coloured only on a terminal (rich is imported only then: it costs
-start-up time that a pre-commit hook pays on every commit).
+Each line is built as styled segments: ``render`` joins their text (plain output,
+pipes and files), ``render_terminal`` gives their styles to rich (colour on a
+terminal; rich is imported only then: it costs start-up time that a pre-commit
+hook pays on every commit).
 """
 
 from __future__ import annotations
 
-import re
+from typing import TYPE_CHECKING
 
 from fluxnotify.model import Report, Severity
 
+if TYPE_CHECKING:
+    from rich.console import Console
 
-def render(report: Report) -> str:
-    lines: list[str] = []
+#: a piece of a line and its rich style (None: plain)
+Segment = tuple[str, str | None]
+Line = list[Segment]
+
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def lines(report: Report) -> list[Line]:
+    """The output, line by line, as styled segments."""
+    out: list[Line] = []
     current = None
     for f in report.findings:
         if f.path != current:
             if current is not None:
-                lines.append("")
-            lines.append(f.path)
+                out.append([])
+            out.append([(f.path, "bold")])
             current = f.path
-        lines.append(f"  {f.line}:{f.column}  {f.severity.value:<7}  {f.message}  [{f.rule}]")
+        out.append(
+            [
+                (f"  {f.line}:{f.column}  ", None),
+                (f.severity.value, _SEVERITY_STYLE[f.severity]),
+                (" " * (7 - len(f.severity.value)) + f"  {f.message}  [{f.rule}]", None),
+            ]
+        )
         if f.hint:
-            lines.append(f"      hint: {f.hint}")
-    if lines:
-        lines.append("")
+            out.append([(f"      hint: {f.hint}", "dim")])
+    if out:
+        out.append([])
     for display, note in report.notes:
-        lines.append(f"note: {display}: {note}")
+        out.append([(f"note: {display}: {note}", None)])
     for version, reason in sorted(report.flux_versions.items()):
-        lines.append(f"Flux {version} ({reason})")
-    lines.append(summary(report))
-    return "\n".join(lines) + "\n"
+        out.append([(f"Flux {version} ({reason})", None)])
+    out.append([(summary(report), "bold")])
+    return out
+
+
+def render(report: Report) -> str:
+    return "".join("".join(text for text, _ in line) + "\n" for line in lines(report))
 
 
 def summary(report: Report) -> str:
@@ -47,23 +69,14 @@ def summary(report: Report) -> str:
     )
 
 
-def render_terminal(report: Report) -> None:
-    """Print with colour on a terminal."""
+def render_terminal(report: Report, console: Console | None = None) -> None:
+    """Print with colour on a terminal (``console``: rich's, to standard output by default)."""
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(highlight=False, soft_wrap=True)
-    for line in render(report).splitlines():
-        text = Text(line)
-        match = re.match(_SEVERITY_COLUMN, line)
-        if match:
-            text.stylize(_STYLES[match.group(2)], match.start(2), match.end(2))
-        elif line.strip().startswith("hint:"):
-            text.stylize("dim")
-        elif line and not line.startswith((" ", "note:", "Flux ")):
-            text.stylize("bold")
+    console = console or Console(highlight=False, soft_wrap=True)
+    for line in lines(report):
+        text = Text()
+        for segment, style in line:
+            text.append(segment, style=style)
         console.print(text)
-
-
-_SEVERITY_COLUMN = r"^(\s+\d+:\d+\s+)(error|warning|info)\b"
-_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
+import pytest
+from rich.console import Console
 from validate_support import REPORT_ALERT as ALERT
 from validate_support import REPORT_BROKEN as BROKEN
-from validate_support import at, cli, write
+from validate_support import at, cli, validate, write
+
+from fluxnotify.model import Report
+from fluxnotify.reporters import text
 
 
 def test_grouped_by_file_with_version_and_summary(project: Path) -> None:
@@ -54,3 +61,40 @@ def test_helm_template_note(tmp_path: Path) -> None:
     result = cli("validate", ".", cwd=tmp_path)
     assert "note: chart/templates/a.yaml: Helm template: skipped" in result.stdout
     assert result.code == 0
+
+
+def _terminal(report: Report) -> str:
+    """What a colour terminal receives (ANSI codes included)."""
+    out = io.StringIO()
+    console = Console(
+        file=out, force_terminal=True, color_system="standard", highlight=False, soft_wrap=True
+    )
+    text.render_terminal(report, console)
+    return out.getvalue()
+
+
+def test_the_terminal_shows_the_plain_text_with_styles(project: Path) -> None:
+    report = validate(project, project / "alerts")
+    coloured = _terminal(report)
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == text.render(report)
+    path = str(project / "alerts" / "on-call.yaml")
+    assert f"\x1b[1m{path}\x1b[0m\n" in coloured
+    assert "  \x1b[1;31merror\x1b[0m    `spec.eventSeverity`" in coloured
+    assert "  \x1b[33mwarning\x1b[0m  `spec.summary` is deprecated" in coloured
+    assert "\x1b[2m      hint: move it to `spec.eventMetadata.summary`\x1b[0m" in coloured
+    assert f"\x1b[1m{text.summary(report)}\x1b[0m" in coloured
+
+
+def test_styles_come_from_what_a_line_is_not_from_its_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose path starts like a Flux version line, or a message that says `error`,
+    is styled by what it is (reading the output back could not tell)."""
+    write(tmp_path, "Flux 2.9/note: alert.yaml", ALERT.replace("summary: Production", "x: error"))
+    monkeypatch.chdir(tmp_path)
+    report = validate(tmp_path, "Flux 2.9")
+    coloured = _terminal(report)
+    path = "Flux 2.9/note: alert.yaml"
+    assert f"\x1b[1m{path}\x1b[0m\n" in coloured
+    assert "`spec.x`" in coloured
+    assert coloured.count("\x1b[1;31merror\x1b[0m") == report.errors
