@@ -32,7 +32,8 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
     target = ctx.flux_version
     status = fluxversion.served(doc.api_version, doc.kind, target)
     use = f"use `apiVersion: {status.use_instead}`"
-    migrate = "; `flux migrate -f <path>` rewrites files"
+    # fluxnotify/migration.py rewrites every known version except a v1beta3 older releases lack
+    migrate = f"; `fluxnotify migrate --flux-version {target}` rewrites the files, comments kept"
     if status.status is Served.REMOVED:
         yield Problem(
             f"{doc.api_version} {doc.kind} is not served by Flux {target}: it was removed",
@@ -44,15 +45,18 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
             f"{doc.api_version} {doc.kind} is deprecated in Flux {target}"
             " and removed in a later release",
             ("apiVersion",),
-            hint=use,
+            hint=use + migrate,
             severity=Severity.WARNING,
         )
     elif status.status is Served.NEVER:
         version = doc.api_version.rpartition("/")[2]
+        hint = use
         if version == "v1beta3" and doc.kind != "Receiver":
             message = (
                 f"{doc.api_version} {doc.kind} needs Flux 2.2 or newer; the target is {target}"
             )
         else:
             message = f"{doc.api_version} {doc.kind} exists in no Flux release"
-        yield Problem(message, ("apiVersion",), hint=use)
+            if version in ("v1", "v1beta3"):  # Alert or Provider v1, Receiver v1beta3
+                hint += migrate
+        yield Problem(message, ("apiVersion",), hint=hint)

@@ -25,12 +25,18 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
         return
     version = doc.api_version.rpartition("/")[2]
     spec = doc.spec
+    # migrate moves and drops fields of the v1beta3 objects a release serves (from 2.2)
+    migrate = (
+        f"; `fluxnotify migrate --flux-version {ctx.flux_version}` does it"
+        if fluxversion.minor_of(ctx.flux_version) >= 2
+        else ""
+    )
     if doc.kind == "Alert" and "summary" in spec and version == "v1beta3":
         yield Problem(
             "`spec.summary` is deprecated",
             ("spec", "summary"),
             key=True,
-            hint="move it to `spec.eventMetadata.summary`",
+            hint="move it to `spec.eventMetadata.summary`" + migrate,
         )
     if doc.kind != "Provider":
         return
@@ -47,5 +53,5 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
             "`spec.interval` is not used since v1beta3",
             ("spec", "interval"),
             key=True,
-            hint="delete it: Providers are static objects with no reconciliation",
+            hint="delete it: Providers are static objects with no reconciliation" + migrate,
         )

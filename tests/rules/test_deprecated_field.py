@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
-from validate_support import at, lint, of_rule
+from validate_support import at, cli, lint, of_rule, validate
 
 from fluxnotify.model import Severity
 
@@ -67,3 +68,18 @@ def test_provider_proxy_from_flux_2_7_and_interval(
 def test_provider_interval_in_v1beta2_is_fine(tmp_path: Path) -> None:
     text = PROVIDER.format(version="v1beta2").replace("  proxy: http://proxy.internal:3128\n", "")
     assert of_rule(lint(tmp_path, text, flux_version="2.1"), "deprecated-field") == []
+
+
+@pytest.mark.parametrize("flux", ["2.2", "2.9"])
+@pytest.mark.parametrize("template", [ALERT, PROVIDER], ids=["summary", "interval"])
+def test_the_migrate_command_in_the_hint_fixes_summary_and_interval(
+    template: str, flux: str, tmp_path: Path
+) -> None:
+    text = template.format(version="v1beta3").replace("  proxy: http://proxy.internal:3128\n", "")
+    findings = of_rule(lint(tmp_path, text, flux_version=flux), "deprecated-field")
+    assert len(findings) == 1
+    command = re.search(r"`fluxnotify (migrate [^`]*)`", findings[0].hint or "")
+    assert command is not None, findings[0].hint
+    assert cli(*command.group(1).split(), "--write", "manifest.yaml", cwd=tmp_path).code == 0
+    after = validate(tmp_path, tmp_path / "manifest.yaml", flux_version=flux).findings
+    assert of_rule(after, "deprecated-field") == []
