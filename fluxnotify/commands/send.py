@@ -224,6 +224,10 @@ def send(
     if dry_run:
         typer.echo(send_plan.dry_run(plan, output_format))
         return
+    if plan.placeholder:
+        from fluxnotify.errors import ConfigError
+
+        raise ConfigError(plan.placeholder, hint=send_plan.PLACEHOLDER_HINT)
     if verbose:
         typer.echo(send_plan.dry_run(plan, "text"), err=True)
     report, trail = send_plan.run(plan)

@@ -24,7 +24,10 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
     if not is_notification(doc, "Provider"):
         return
     address = doc.spec.get("address")
-    if not isinstance(address, str) or is_placeholder(address):
+    provider_type = doc.spec.get("type")
+    if not isinstance(address, str) or is_placeholder(
+        address, provider_type if isinstance(provider_type, str) else None, "address"
+    ):
         return
     kind = credential_kind(address)
     if kind is not None:

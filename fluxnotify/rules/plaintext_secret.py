@@ -13,7 +13,7 @@ from typing import Any
 
 from fluxnotify.index import plain_values
 from fluxnotify.model import Context, Document, Problem, Severity
-from fluxnotify.rules._credentials import credential_kind, is_placeholder
+from fluxnotify.rules._credentials import credential_kind, is_credential, is_placeholder
 from fluxnotify.rules._refs import is_notification, ref_name
 
 ID = "plaintext-secret"
@@ -27,8 +27,9 @@ ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 CREDENTIAL_KEYS = ("address", "token", "password", "proxy", "headers")
 
 
-def _referenced(doc: Document, ctx: Context) -> str | None:
-    """The Provider or Receiver that reads this Secret, as ``Kind/name``, if any."""
+def _readers(doc: Document, ctx: Context) -> list[tuple[str, str | None]]:
+    """The Providers and Receivers that read this Secret: (``Kind/name``, Provider type)."""
+    found: list[tuple[str, str | None]] = []
     for kind in ("Provider", "Receiver"):
         for placed in ctx.objects.of_kind(kind):
             other = placed.doc
@@ -38,8 +39,9 @@ def _referenced(doc: Document, ctx: Context) -> str | None:
                 p.namespace == placed.placement.namespace and p.namespace is not None
                 for p in ctx.placements
             ):
-                return f"{kind}/{other.name}"
-    return None
+                ptype = other.spec.get("type") if kind == "Provider" else None
+                found.append((f"{kind}/{other.name}", ptype if isinstance(ptype, str) else None))
+    return found
 
 
 def _field(doc: Document, key: str) -> tuple[str, str]:
@@ -54,17 +56,21 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
     if doc.kind != "Secret" or doc.api_version != "v1" or doc.sops:
         return
     values = plain_values(doc.data)
-    reader = None
+    readers: list[tuple[str, str | None]] | None = None
     for key, value in values.items():
         kind = credential_kind(value)
+        if readers is None and (kind is not None or key in CREDENTIAL_KEYS):
+            readers = _readers(doc, ctx)
+        types = {t for _, t in readers or ()}
         if kind is None and key in CREDENTIAL_KEYS and value.strip():
-            reader = reader or _referenced(doc, ctx)
+            # what the key means to each reader: Pub/Sub attributes, an in-cluster URL, ...
+            reader = next((r for r, t in readers or () if is_credential(t, key, value)), None)
             if reader is None:
                 continue
             kind = f"credential read by {reader}"
         if kind is None:
             continue
-        if is_placeholder(value):
+        if is_placeholder(value, types.pop() if len(types) == 1 else None, key):
             yield Problem(
                 f"`{key}` is a placeholder in an unencrypted Secret",
                 _field(doc, key),

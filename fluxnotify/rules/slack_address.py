@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from fluxnotify.model import Context, Document, Problem, Severity
+from fluxnotify.rules._credentials import is_placeholder
 from fluxnotify.rules._refs import is_notification, ref_name
-from fluxnotify.schemas import POST_BUILD_VAR
 
 ID = "slack-address"
 SEVERITY = Severity.ERROR
@@ -64,8 +64,8 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
             f" setup: spec.address {API_URL}, spec.channel and the Secret key `token`",
         )
         return
-    if address is None or POST_BUILD_VAR.search(address):
-        return
+    if address is None or is_placeholder(address, "slack", "address"):
+        return  # plaintext-secret or address-in-spec says to fill it in
     at = ("spec", "address") if address == spec_address else ("spec", "secretRef", "name")
     parts = urlsplit(address.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from fluxnotify.errors import ConfigError, UsageError
 from fluxnotify.fluxversion import NEWEST, clamp, parse_flux_version
+from fluxnotify.rules._credentials import is_placeholder
 from fluxnotify.send import event as events
 from fluxnotify.send.explain import Report, explain
 from fluxnotify.send.http import Seam, Settings, deliver
@@ -38,6 +39,7 @@ from fluxnotify.send.resolve import (
     resolve_provider,
 )
 
+PLACEHOLDER_HINT = "fill in the real address in the Secret (encrypted), or pass --address URL"
 _SHOWN_HEADERS = frozenset({"Content-Type", "Gotk-Component", "X-Signature"})
 
 
@@ -82,6 +84,8 @@ class Plan:
     scrub: Scrubber
     warnings: tuple[str, ...] = ()
     trail: tuple[str, ...] = field(default_factory=tuple)
+    #: the Provider's address cannot be a real one (``<url>``, ``YOUR/SLACK/WEBHOOK``): not sent
+    placeholder: str | None = None
 
     @property
     def destination(self) -> str:
@@ -230,6 +234,10 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
         )
 
     ptype = config.type if config else (inputs.provider_type or "slack")
+    placeholder = None
+    if config and address is None and is_placeholder(config.address, ptype, "address"):
+        placeholder = f"the address of Provider {config.ref} is a placeholder, not a real URL"
+        warnings.append(f"{placeholder}: test-send will not send to it")
     if address is not None:
         trail.append(f"address from {address_label}")
     token, token_source = _token(inputs, config, warnings)
@@ -266,6 +274,8 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
     try:
         request = build_request(merged.event, dest, version)
     except PayloadError as exc:
+        if placeholder:
+            raise ConfigError(placeholder, hint=PLACEHOLDER_HINT) from None
         raise (ConfigError if config else UsageError)(str(exc)) from None
 
     parts = urlsplit(dest.address)
@@ -304,6 +314,7 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
         scrub=scrub,
         warnings=tuple(scrub(w) for w in warnings),
         trail=tuple(scrub(t) for t in trail),
+        placeholder=placeholder,
     )
 
 

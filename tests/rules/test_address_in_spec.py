@@ -25,22 +25,25 @@ def project(tmp_path: Path) -> Project:
         ),
         (
             "discord",
-            "https://discord.com/api/webhooks/123456789012345678/sEcReTpArT-aBcDeFgHiJkLmNoP",
+            "https://discord.com/api/webhooks/1183746590271839465/"
+            "yZMFIb_dNiqr2KNIp5vj0uVHSoOiJnmj3LRai--jb_XA05OmagaLSCZEDDhzbdw5zUqS",
             "Discord webhook",
         ),
         (
             "msteams",
-            "https://contoso.webhook.office.com/webhookb2/0000-1111/IncomingWebhook/sEcReTpArT/2222",
+            "https://contoso.webhook.office.com/webhookb2/6405beac-465f-419e-a751-5e30a9fae55a"
+            "@6a684071-0237-4be2-b937-69cca6f99e06/IncomingWebhook/b40ebcb5df9eaf42dd01c6c0d3f91604"
+            "/8bf4b889-07a2-4824-b227-45112946c522",
             "Microsoft Teams webhook",
         ),
         (
             "alertmanager",
-            "https://admin:sEcReTpArT@alertmanager.example.org/api/v2/alerts",
+            "https://admin:Vq7rT2wLp9xZ@alertmanager.monitoring.svc:9093/api/v2/alerts",
             "URL with a user name and password",
         ),
         (
             "generic",
-            "https://hooks.example.org/flux?token=sEcReTpArT",
+            "https://hooks.acme-ops.net/flux?token=FkHBLa5iNK2QU24a",
             "URL with a token in its query",
         ),
     ],
@@ -88,3 +91,21 @@ def test_webhook_in_the_secret_is_the_fix(project: Project) -> None:
 def test_rule_page_examples(tmp_path: Path) -> None:
     """docs/rules/address-in-spec.md: the failing example gives the findings shown, the fixed one none."""
     check_page(RULE, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("provider_type", "address"),
+    [
+        ("slack", "https://hooks.slack.com/services/mock"),
+        ("slack", "https://hooks.slack.com/services/YOUR/SLACK/WEBHOOK"),
+        ("discord", "https://discord.com/api/webhooks/000000000000000000/token"),
+        ("alertmanager", "http://username:password@proxy_url:proxy_port/api/v2/alerts"),
+    ],
+)
+def test_placeholder_address_is_no_credential(
+    project: Project, provider_type: str, address: str
+) -> None:
+    project.write(
+        "provider.yaml", provider(type_=provider_type, secret=None, extra=f"\n  address: {address}")
+    )
+    assert project.hits(RULE) == []

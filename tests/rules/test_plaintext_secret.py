@@ -16,10 +16,10 @@ RULE = "plaintext-secret"
 
 #: The secret parts of the credentials below: none may ever be printed.
 WEBHOOK_SECRET = "Zq9sEcReTpArT0123456789a"
-TOKEN_SECRET = "sEcReTtOkEn0987654321"
-OPAQUE_SECRET = "opaque-sEcReT-42"
+TOKEN_SECRET = "AcxW0gG1ouEu1h7pGGE5BFcy"
+OPAQUE_SECRET = "Kq81zPw0aLm3-42"
 WEBHOOK = f"https://hooks.slack.com/services/T0123ABCD/B0123ABCD/{WEBHOOK_SECRET}"
-TOKEN = f"xoxb-1234567890-{TOKEN_SECRET}"
+TOKEN = f"xoxb-482910375612-739105826473-{TOKEN_SECRET}"
 SECRET_PARTS = (WEBHOOK_SECRET, TOKEN_SECRET, OPAQUE_SECRET)
 
 
@@ -74,7 +74,7 @@ def test_any_credential_key_read_by_a_provider_or_receiver(project: Project) -> 
     project.write(
         "notify.yaml",
         docs(
-            provider(type_="generic-hmac", extra="\n  address: https://example.org/hook"),
+            provider(type_="generic-hmac", extra="\n  address: https://hooks.acme-ops.net/flux"),
             plain(token=OPAQUE_SECRET),
         ),
     )
@@ -106,6 +106,83 @@ def test_placeholder_is_a_warning(project: Project, value: str) -> None:
     assert finding.message == "`address` is a placeholder in an unencrypted Secret"
     assert finding.hint is not None
     assert "sops --encrypt" in finding.hint
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        # the forms documentation and templates write (issue 15): each was an error before
+        ("address", "YOUR/SLACK/WEBHOOK"),
+        ("token", "xoxb-1234567890-1234567890-..."),
+        ("proxy", "http://username:password@proxy_url:proxy_port"),
+        ("address", "https://hooks.slack.com/services/mock"),
+        (
+            "address",
+            "https://hooks.slack.com/services/T0123ABCD/B0123ABCD/FakeFakeFakeFakeFakeFake",
+        ),
+        ("token", "xoxb-000000000000-000000000000-xxxxxxxxxxxxxxxxxxxxxxxx"),
+    ],
+)
+def test_documentation_placeholders_are_warnings(project: Project, key: str, value: str) -> None:
+    project.write("notify.yaml", docs(provider(), plain(**{key: value})))
+    report = project.validate()
+    assert project.of(report, RULE) == [
+        hit("notify.yaml", project.line("notify.yaml", f"{key}:"), "warning")
+    ]
+    assert project.messages(report, RULE) == [f"`{key}` is a placeholder in an unencrypted Secret"]
+    if key == "address":  # no "not an absolute URL" error on top: it is to be filled in
+        assert "slack-address" not in {f.rule for f in report.findings}
+
+
+def test_slack_token_of_the_wrong_shape_is_a_placeholder(project: Project) -> None:
+    """A Slack Provider's token is an xoxb- bot token; anything else cannot post."""
+    project.write("notify.yaml", docs(provider(), plain(token="slack-bot-token-goes-here")))
+    assert project.messages(project.validate(), RULE) == [
+        "`token` is a placeholder in an unencrypted Secret"
+    ]
+
+
+def test_googlepubsub_headers_are_message_attributes(project: Project) -> None:
+    """googlepubsub sends the Secret's `headers` as Pub/Sub attributes and reads the project
+    ID from `address`: neither is a credential; its service-account key (`token`) is."""
+    project.write(
+        "notify.yaml",
+        docs(
+            provider(
+                "pubsub", type_="googlepubsub", secret="pubsub", extra="\n  channel: flux-events"
+            ),
+            plain(
+                "pubsub",
+                address="acme-platform-prod",
+                headers="team: platform\ncluster: eu-west-1\n",
+                token='{"type": "service_account", "private_key_id": "Kq81zPw0aLm3Vq7r"}',
+            ),
+        ),
+    )
+    report = project.validate()
+    assert project.of(report, RULE) == [
+        hit("notify.yaml", project.line("notify.yaml", "token:"), "error")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("address", "severity"),
+    [
+        ("http://alertmanager-operated.monitoring.svc:9093/api/v2/alerts", None),
+        ("https://flux:Vq7rT2wLp9xZ@alertmanager.acme-ops.net/api/v2/alerts", "error"),
+        ("https://alertmanager.acme-ops.net/api/v2/alerts?token=FkHBLa5iNK2QU24a", "error"),
+    ],
+)
+def test_alertmanager_address_is_a_credential_only_with_one_in_it(
+    project: Project, address: str, severity: str | None
+) -> None:
+    project.write(
+        "notify.yaml",
+        docs(provider("am", type_="alertmanager", secret="am"), plain("am", address=address)),
+    )
+    line = project.line("notify.yaml", "address:")
+    expected = [hit("notify.yaml", line, severity)] if severity else []
+    assert project.hits(RULE) == expected
 
 
 # --- not flagged --------------------------------------------------------------------------

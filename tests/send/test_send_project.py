@@ -237,3 +237,30 @@ def test_docs_page_names_every_option(cli: Cli) -> None:
     assert {"--ca-file", "--cert-file", "--key-file"} <= options
     page = (ROOT / "docs" / "test-send.md").read_text(encoding="utf-8")
     assert sorted(o for o in options if not re.search(rf"{o}\b", page)) == []
+
+
+@pytest.mark.parametrize(
+    "address", ["https://hooks.slack.com/services/YOUR/SLACK/WEBHOOK", "<slack-webhook-url>"]
+)
+def test_placeholder_address_is_refused_not_sent(
+    tmp_path: Path, cli: Cli, httpserver: HTTPServer, address: str
+) -> None:
+    """The same recogniser as plaintext-secret: a placeholder is a config error (exit 2);
+    --dry-run still shows the request, with a warning."""
+    root = project(tmp_path, PLAIN_SECRET.format(address=f"'{address}'", token=TOKEN))
+    result = cli("--provider", "slack", "--root", str(root))
+    assert result.code == 2
+    assert result.err.splitlines()[-2:] == [
+        "fluxnotify: error: the address of Provider flux-system/slack is a placeholder,"
+        " not a real URL",
+        "  hint: fill in the real address in the Secret (encrypted), or pass --address URL",
+    ]
+    if address.startswith("https:"):  # a URL: the request can be shown
+        dry = cli("--provider", "slack", "--root", str(root), "--dry-run")
+        assert dry.code == 0
+        assert "is a placeholder, not a real URL: test-send will not send to it" in dry.err
+    real = httpserver.url_for(SECRET_PATH)
+    httpserver.expect_request(SECRET_PATH).respond_with_data("ok")
+    sent = cli("--provider", "slack", "--root", str(root), "--address", real)
+    assert sent.code == 0, sent.err
+    assert len(httpserver.log) == 1
