@@ -15,6 +15,7 @@ import re
 from itertools import pairwise
 from urllib.parse import parse_qsl, urlsplit
 
+from fluxnotify import providertypes
 from fluxnotify.schemas import POST_BUILD_VAR
 
 _WEBHOOK_PATTERNS = (
@@ -241,8 +242,6 @@ def is_credential(provider_type: str | None, key: str, value: str) -> bool:
     message attributes and its ``address`` the project ID; alertmanager's ``address`` is an
     API URL, a credential only when it carries one (user name and password, token query).
     """
-    from fluxnotify import providertypes  # the type facts, only when a Secret is read
-
     facts = providertypes.facts(provider_type or "")
     if facts is None:
         return True  # a Receiver's token, or a type Flux does not know: assume the worst
