@@ -234,7 +234,6 @@ def is_placeholder(text: str, provider_type: str | None = None, key: str | None 
     return _fake(value)
 
 
-
 def is_credential(provider_type: str | None, key: str, value: str) -> bool:
     """Whether ``value`` under Secret ``key`` is a credential for a ``provider_type`` Provider.
 

@@ -36,7 +36,7 @@ stringData:
 sops:
   version: 3.10.2
 """
-WEBHOOK = "https://hooks.slack.com/services/T0AAAAAAA/B0BBBBBBB/abcdefghijklmnopqrstuvwx"
+WEBHOOK = "https://hooks.slack.com/services/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"
 ENC = "ENC[AES256_GCM,data:Zm9v,iv:YmFy,tag:YmF6,type:str]"
 KUSTOMIZATION = """
 apiVersion: kustomize.toolkit.fluxcd.io/v1
