@@ -27,7 +27,8 @@ from fluxnotify.model import (
     Severity,
     SourceFile,
 )
-from fluxnotify.project import Project, find_root, project_listing
+from fluxnotify.project import Project, project_listing
+from fluxnotify.root import find_root
 from fluxnotify.rules import DOCUMENT_RULES, FILE_RULES, RULES, SUPPRESSION_RULES
 from fluxnotify.rules.base import Rule
 
@@ -63,8 +64,7 @@ def open_project(options: Options) -> Project:
 
     validate and migrate see the same files and the same Flux versions through it.
     """
-    first = Path(options.paths[0]) if options.paths and options.paths[0] != "-" else Path.cwd()
-    root = options.root or find_root(first)
+    root = options.root or find_root(options.paths)
     excludes = (*DEFAULT_EXCLUDES, *options.config.exclude, *options.exclude)
     listing = project_listing(root, excludes) if root.is_dir() else []
     targets = discover(options.paths, excludes, root, listing)

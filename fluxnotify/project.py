@@ -33,17 +33,6 @@ from fluxnotify.loader import (
 from fluxnotify.model import Document, SourceFile
 
 
-def find_root(start: Path) -> Path:
-    """The git top-level above ``start``; else the current directory if it holds
-    ``start``; else ``start`` itself (a folder) or its folder."""
-    here = (start if start.is_dir() else start.parent).resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    cwd = Path.cwd().resolve()
-    return cwd if cwd == here or cwd in here.parents else here
-
-
 class VersionSource(NamedTuple):
     """A place in the repository that says which Flux release runs there."""
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fluxnotify.model import SchemaIssue
+from fluxnotify.redact import CREDENTIAL_FIELDS, url_outline
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -127,18 +128,6 @@ def _type_of(value: Any) -> str:
     if isinstance(value, int | float):
         return "a number"
     return "null" if value is None else type(value).__name__
-
-
-#: Fields whose values are URLs that may carry a credential (a webhook path, user:password).
-CREDENTIAL_FIELDS = frozenset({"address", "proxy"})
-_URL = r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^/@\s]*@)?(?P<host>[^/?#\s]*)"
-
-
-def url_outline(value: str) -> str:
-    """Scheme and host of a URL, the rest elided: ``https://hooks.slack.com/...``."""
-    match = re.match(_URL, value)
-    scheme, host = (match["scheme"] or "", match["host"]) if match else ("", "")
-    return f"{scheme}{host}/..." if len(scheme) + len(host) < len(value) else f"{scheme}{host}"
 
 
 class Redactor:

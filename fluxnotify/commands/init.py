@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from fluxnotify.generate.choices import DEFAULT_NAMESPACE, SecretMode, Severity
+from fluxnotify.root import git_top
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -261,7 +262,7 @@ def _sops_state(directory: Path, spec: "InitSpec") -> "SopsState | None":
     shown = _shown(target)
     config = sops.find_config(directory)
     # sops looks for .sops.yaml from where it runs: the repository top, else here.
-    root = config.parent if config else _repository_root(directory) or Path.cwd()
+    root = config.parent if config else git_top(directory) or Path.cwd()
     folder = os.path.relpath(directory.resolve(), root)
     return SopsState(
         shown_path=shown,
@@ -269,15 +270,6 @@ def _sops_state(directory: Path, spec: "InitSpec") -> "SopsState | None":
         config_root=_shown(root),
         hint=sops.config_hint(Path(folder).as_posix()),
     )
-
-
-def _repository_root(directory: Path) -> Path | None:
-    """The git top level at or above ``directory`` (which may not exist yet)."""
-    start = directory.resolve()
-    for candidate in (start, *start.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return None
 
 
 def _shown(path: Path) -> str:

@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from fluxnotify.root import find_root
+
 
 def migrate(
     paths: Annotated[
@@ -40,14 +42,12 @@ def migrate(
     from fluxnotify.config import load_config, parse_flux_version_option
     from fluxnotify.engine import Options
     from fluxnotify.errors import UsageError
-    from fluxnotify.project import find_root
     from fluxnotify.rules import RULES
 
     paths = paths or ["."]
     if root is not None and not root.is_dir():
         raise UsageError(f"--root: {root} is not a directory")
-    first = Path(paths[0]) if paths[0] != "-" else Path.cwd()
-    project_root = root or find_root(first if first.exists() else Path.cwd())
+    project_root = root or find_root(paths)
     options = Options(
         paths=tuple(paths),
         root=project_root,

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from fluxnotify.root import find_root
+
 
 class OutputFormat(str, Enum):
     text = "text"
@@ -60,7 +62,6 @@ def validate(
     from fluxnotify.engine import Options
     from fluxnotify.engine import validate as run_validate
     from fluxnotify.errors import UsageError
-    from fluxnotify.project import find_root
     from fluxnotify.reporters import choose, render
     from fluxnotify.reporters.text import render_terminal
     from fluxnotify.rules import RULES
@@ -73,8 +74,7 @@ def validate(
             )
     if root is not None and not root.is_dir():
         raise UsageError(f"--root: {root} is not a directory")
-    first = Path(paths[0]) if paths[0] != "-" else Path.cwd()
-    project_root = root or find_root(first if first.exists() else Path.cwd())
+    project_root = root or find_root(paths)
     config = load_config(project_root, set(RULES))
     options = Options(
         paths=tuple(paths),

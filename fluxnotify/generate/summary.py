@@ -17,6 +17,7 @@ from fluxnotify.generate.choices import SecretMode, Severity
 from fluxnotify.generate.manifests import PLACEHOLDER, Bundle
 from fluxnotify.generate.providers import SLACK_API_ADDRESS, TypeInfo
 from fluxnotify.generate.spec import InitSpec
+from fluxnotify.redact import url_outline
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,7 @@ def check_secret_value(key: str, value: str, spec: InitSpec, source: str) -> Non
 def redacted(key: str, value: str, info: TypeInfo) -> str:
     """At most the scheme and host of a URL; nothing of anything else."""
     if key == "address" and info.address_is_url:
-        parts = urlsplit(value)
-        return f"{parts.scheme}://{parts.hostname}/..."
+        return url_outline(value)
     return "(hidden)"
 
 

@@ -10,8 +10,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from fluxnotify.redact import Scrubber
 from fluxnotify.send.http import Delivery
-from fluxnotify.send.redact import Scrubber
 
 _NEW_WEBHOOK = (
     "create a new incoming webhook for the channel and put its URL in the Secret's `address`"

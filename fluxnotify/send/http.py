@@ -23,8 +23,8 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from fluxnotify.errors import ConfigError
+from fluxnotify.redact import host_of
 from fluxnotify.send.payloads import OutboundRequest
-from fluxnotify.send.redact import host_of
 
 if TYPE_CHECKING:
     import httpx

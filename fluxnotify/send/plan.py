@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from fluxnotify.errors import ConfigError, UsageError
 from fluxnotify.fluxversion import NEWEST, clamp, parse_flux_version
+from fluxnotify.redact import Scrubber, pem_secrets, redact_url
 from fluxnotify.rules._credentials import is_placeholder
 from fluxnotify.send import event as events
 from fluxnotify.send.explain import Report, explain
@@ -28,7 +29,6 @@ from fluxnotify.send.payloads import (
     PayloadError,
     build_request,
 )
-from fluxnotify.send.redact import Scrubber, pem_secrets, redact_url
 from fluxnotify.send.resolve import (
     DEFAULT_TIMEOUT,
     AlertConfig,

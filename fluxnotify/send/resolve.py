@@ -22,7 +22,7 @@ import yaml
 
 from fluxnotify.errors import ConfigError, UsageError
 from fluxnotify.fluxversion import NOTIFICATION_GROUP, minor_of
-from fluxnotify.send.redact import pem_secrets
+from fluxnotify.redact import pem_secrets
 
 Objects = Iterable[tuple[Path, Mapping[str, Any]]]
 Decrypt = Callable[[Path], list[Mapping[str, Any]]]

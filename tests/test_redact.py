@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fluxnotify.send.redact import Scrubber, host_of, redact_url
+from fluxnotify.redact import Scrubber, host_of, redact_url, url_outline
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,18 @@ def test_scrubber_removes_every_secret_piece() -> None:
     assert (
         scrub("https://slack.com/api/chat.postMessage") == "https://slack.com/api/chat.postMessage"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("https://hooks.slack.com/services/T0/B0/abc", "https://hooks.slack.com/..."),
+        ("https://user:pw@x.example:8443/a", "https://x.example:8443/..."),
+        ("https://x.example", "https://x.example"),
+        ("hooks.slack.com/services/T0", "hooks.slack.com/..."),
+        ("https://x.example?token=t", "https://x.example/..."),
+        ("not a url at all", "not/..."),
+    ],
+)
+def test_url_outline_keeps_scheme_and_host_only(value: str, shown: str) -> None:
+    assert url_outline(value) == shown

@@ -1,4 +1,4 @@
-"""Keeping credentials out of everything fluxnotify prints.
+"""Keeping credentials out of everything fluxnotify prints (validate, init, test-send).
 
 Reference 8: a webhook URL or a bot token lets anyone post into the workspace, so output
 shows the host and at most the first path segment, and any text that came from outside
@@ -7,10 +7,25 @@ shows the host and at most the first path segment, and any text that came from o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 _SHOWN_SEGMENT = 12
+
+#: Fields whose values are URLs that may carry a credential (a webhook path, user:password).
+CREDENTIAL_FIELDS = frozenset({"address", "proxy"})
+_URL = r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^/@\s]*@)?(?P<host>[^/?#\s]*)"
+
+
+def url_outline(value: str) -> str:
+    """Scheme and host of a URL, the rest elided: ``https://hooks.slack.com/...``.
+
+    For messages about a value as written, which need not be a valid URL.
+    """
+    match = re.match(_URL, value)
+    scheme, host = (match["scheme"] or "", match["host"]) if match else ("", "")
+    return f"{scheme}{host}/..." if len(scheme) + len(host) < len(value) else f"{scheme}{host}"
 
 
 def _public(url: str) -> bool:
