@@ -14,7 +14,7 @@ from pytest_httpserver import HTTPServer
 from validate_support import REPO, clean_env, console, write
 
 PAGE = REPO / "docs" / "getting-started.md"
-HOOK_PATH = "/services/T0AAAAAAA/B0BBBBBBB/abcdefghijklmnopqrstuvwx"
+HOOK_PATH = "/services/T04P2LSG0KZ/B07RJ6M1Q9H/q8VhZ3kX2mNcR7tLwY5pJd4s"
 
 GOTK_SYNC = """
 apiVersion: source.toolkit.fluxcd.io/v1
@@ -112,4 +112,4 @@ def test_the_walk_through_works(tmp_path: Path, httpserver: HTTPServer) -> None:
     [(request, _)] = httpserver.log
     payload = json.loads(request.get_data())
     assert payload["attachments"][0]["color"]  # shaped as notification-controller's message
-    assert "abcdefghijklmnopqrstuvwx" not in result.stdout + result.stderr
+    assert "q8VhZ3kX2mNcR7tLwY5pJd4s" not in result.stdout + result.stderr
