@@ -8,6 +8,9 @@ from typing import Annotated
 
 import typer
 
+# Typer 0.24+ ships its own copy of Click; its usage errors are the hooks this module uses.
+from typer._click import exceptions as click_exceptions
+
 from fluxnotify import __version__
 from fluxnotify.errors import FluxnotifyError
 
@@ -64,26 +67,93 @@ def build_app(args: Sequence[str] = ()) -> typer.Typer:
 
 
 def run(args: Sequence[str]) -> int:
-    """Run the CLI on ``args`` and return the exit code; never lets a traceback out."""
+    """Run the CLI on ``args`` and return the exit code: the one place that decides it.
+
+    Commands return their code (0 ok, 1 findings or not delivered); a usage or
+    configuration error is 2, an interruption 130, and only a bug is 3. Every
+    message printed here is scrubbed of what may be a credential.
+    """
     try:
-        build_app(args)(args=list(args), prog_name="fluxnotify", standalone_mode=True)
-    except SystemExit as exc:
-        code = exc.code
-        return code if isinstance(code, int) else (0 if code is None else 2)
+        result = build_app(args)(args=list(args), prog_name="fluxnotify", standalone_mode=False)
+    except click_exceptions.NoArgsIsHelpError as exc:
+        if exc.format_message().strip():  # Typer has printed the help itself
+            print(exc.format_message(), file=sys.stderr)
+        return 2
+    except click_exceptions.UsageError as exc:
+        return _error(args, _click_message(exc), _click_hint(exc, args))
+    except click_exceptions.ClickException as exc:
+        return _error(args, exc.format_message(), None)
     except FluxnotifyError as exc:
-        print(f"fluxnotify: error: {exc.message}", file=sys.stderr)
-        if exc.hint:
-            print(f"  hint: {exc.hint}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
+        return _error(args, exc.message, exc.hint, exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
+        print("fluxnotify: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `fluxnotify validate | head`: the reader left, nothing to say
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stderr at exit
+        return 1
     except Exception as exc:  # the last line of defence: a bug, not the user's fault
         if os.environ.get("FLUXNOTIFY_DEBUG"):
             raise
-        print(
-            f"fluxnotify: internal error: {type(exc).__name__}: {exc}"
-            " (set FLUXNOTIFY_DEBUG=1 for details and please report it)",
-            file=sys.stderr,
-        )
-        return 3
-    return 0
+        message = f"internal error: {type(exc).__name__}: {exc}"
+        hint = "set FLUXNOTIFY_DEBUG=1 for details and please report it"
+        return _error(args, message, hint, 3, prefix="internal error")
+    if result == 130:  # Typer turns Ctrl-C during a command into Exit(130)
+        print("fluxnotify: interrupted", file=sys.stderr)
+    return result if isinstance(result, int) else 0
+
+
+def _error(
+    args: Sequence[str],
+    message: str,
+    hint: str | None,
+    code: int = 2,
+    prefix: str = "error",
+) -> int:
+    """Print ``fluxnotify: error: MESSAGE`` and a hint line, scrubbed; return ``code``."""
+    from fluxnotify.textscrub import scrub
+
+    secrets = _secrets(args)
+    message = message.removeprefix(f"{prefix}: ")
+    print(f"fluxnotify: {prefix}: {scrub(message, secrets)}", file=sys.stderr)
+    if hint:
+        print(f"  hint: {scrub(hint, secrets)}", file=sys.stderr)
+    return code
+
+
+def _secrets(args: Sequence[str]) -> list[str]:
+    """Credentials this run may hold: on the command line and in the environment."""
+    from fluxnotify.textscrub import secrets_in
+
+    found = secrets_in(args)
+    names = [n for n in os.environ if n.startswith("FLUXNOTIFY_") and n not in _PUBLIC_ENV]
+    for i, arg in enumerate(args):
+        if arg == "--token-env" and i + 1 < len(args):
+            names.append(args[i + 1])
+        elif arg.startswith("--token-env="):
+            names.append(arg.partition("=")[2])
+    found += [os.environ[n] for n in names if os.environ.get(n)]
+    found += [v.strip() for v in found if v.strip() != v]
+    return found
+
+
+#: Environment variables of fluxnotify that hold no credential.
+_PUBLIC_ENV = frozenset(
+    {"FLUXNOTIFY_DEBUG", "FLUXNOTIFY_CACHE_DIR", "FLUXNOTIFY_SHARED", "FLUXNOTIFY_REQUIRE_SHARED"}
+)
+
+
+def _click_message(exc: click_exceptions.UsageError) -> str:
+    """Click's message, led by the command it is about, in the style of our own errors."""
+    text = exc.format_message().strip()
+    text = text[:1].lower() + text[1:] if text[:2] != "--" else text
+    command = exc.ctx.command_path.removeprefix("fluxnotify").strip() if exc.ctx else ""
+    return f"{command}: {text.rstrip('.')}" if command else text.rstrip(".")
+
+
+def _click_hint(exc: click_exceptions.UsageError, args: Sequence[str]) -> str:
+    """How to fix it: the address flag for a URL given bare, else where the options are listed."""
+    path = exc.ctx.command_path if exc.ctx else "fluxnotify"
+    extra = "unexpected extra argument" in exc.format_message()
+    if extra and path.endswith("test-send") and any("://" in arg for arg in args):
+        return "give the URL with --address URL (or FLUXNOTIFY_ADDRESS); never as a word alone"
+    return f"`{path} --help` lists the options"

@@ -1,7 +1,7 @@
-"""One hierarchy of expected errors; ``cli.main`` turns each into a message and an exit code.
+"""One hierarchy of expected errors; ``cli.run`` turns each into a message and an exit code.
 
-Exit codes (documented in docs/cli.md):
-0 success, 1 findings / delivery failed, 2 usage or configuration error.
+Exit codes (documented in docs/cli.md): 0 success, 1 findings / not delivered,
+2 usage, configuration or input error, 3 a bug in fluxnotify, 130 interrupted.
 """
 
 from __future__ import annotations

@@ -137,19 +137,22 @@ def test_warnings_pass_unless_strict(tmp_path: Path) -> None:
         (("validate", "--flux-version", "2.10", "alert.yaml"), "unsupported Flux version"),
         (("validate", "--flux-version", "latest", "alert.yaml"), "unsupported Flux version"),
         (("validate", "missing.yaml"), "no such file or directory: missing.yaml"),
-        (("validate", "--format", "xml", "alert.yaml"), "Invalid value"),
-        (("validate", "--no-such-option"), "No such option"),
+        (("validate", "--format", "xml", "alert.yaml"), "validate: invalid value for '--format'"),
+        (("validate", "--no-such-option"), "validate: no such option: --no-such-option"),
         (("validate", "--root", "nowhere", "alert.yaml"), "is not a directory"),
         (("rules", "no-such-rule"), "unknown rule `no-such-rule`"),
-        (("no-such-command",), "No such command"),
+        (("no-such-command",), "no such command 'no-such-command'"),
     ],
 )
 def test_exit_2_on_usage_errors(args: tuple[str, ...], says: str, tmp_path: Path) -> None:
     write(tmp_path, "alert.yaml", CLEAN)
     result = cli(*args, cwd=tmp_path)
     assert result.code == 2
-    assert says in result.stderr
-    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("fluxnotify: error: ")
+    assert says in lines[0]
+    assert len(lines) <= 2
+    assert all(line.startswith("  hint: ") for line in lines[1:])
 
 
 def test_exit_2_on_bad_config_file(tmp_path: Path) -> None:
@@ -301,3 +304,72 @@ def test_hostile_inputs_through_the_console_script(tmp_path: Path) -> None:
     (tmp_path / "no-yaml").mkdir()
     empty_dir = console("validate", "no-yaml", cwd=tmp_path)
     assert (empty_dir.code, "Traceback" in empty_dir.stderr) == (2, False)
+
+
+WEBHOOK_SECRET = "s3cr3tUsageMarker"
+MARKER_URL = f"https://hooks.slack.com/services/T0USAGE/B0USAGE/{WEBHOOK_SECRET}"
+MARKER_TOKEN = "xoxb-1234-5678-Us4geT0kenMarker"
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("test-send", MARKER_URL), "test-send: got unexpected extra argument"),
+        (("test-send", "--provider", "--address", MARKER_URL), "unexpected extra argument"),
+        (("test-send", f"--addres={MARKER_URL}"), "test-send: no such option: --addres"),
+        (("test-send", "--timeout", MARKER_TOKEN, "--dry-run"), ""),
+        (("validate", MARKER_TOKEN, MARKER_URL), ""),
+        (("init", "--event-severity", MARKER_URL), "init: invalid value for '--event-severity'"),
+        (("init", MARKER_TOKEN), "init: got unexpected extra argument"),
+        (("rules", MARKER_TOKEN), "unknown rule"),
+        ((MARKER_URL,), "no such command 'https://hooks.slack.com/…'"),
+    ],
+)
+def test_usage_errors_never_echo_a_credential(
+    args: tuple[str, ...], says: str, tmp_path: Path
+) -> None:
+    result = console(*args, cwd=tmp_path)
+    assert result.code == 2, result.stderr
+    first, *rest = result.stderr.splitlines()
+    assert first.startswith("fluxnotify: error: ")
+    assert says in first
+    assert len(rest) <= 1
+    for secret in (WEBHOOK_SECRET, "T0USAGE", "B0USAGE", MARKER_TOKEN, "Us4geT0kenMarker"):
+        assert secret not in result.stdout + result.stderr
+
+
+def test_a_bare_url_to_test_send_is_told_to_use_address(tmp_path: Path) -> None:
+    result = console("test-send", MARKER_URL, cwd=tmp_path)
+    assert result.stderr.splitlines() == [
+        "fluxnotify: error: test-send: got unexpected extra argument(s) (https://hooks.slack.com/…)",
+        "  hint: give the URL with --address URL (or FLUXNOTIFY_ADDRESS); never as a word alone",
+    ]
+
+
+def test_interrupted_is_130(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import fluxnotify.engine
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fluxnotify.engine, "validate", interrupted)
+    result = _run(tmp_path, CLEAN)
+    assert result.code == 130
+    assert result.stderr == "fluxnotify: interrupted\n"
+
+
+def test_internal_error_messages_are_scrubbed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fluxnotify.engine
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError(f"cannot post to {MARKER_URL} with {MARKER_TOKEN}")
+
+    monkeypatch.setattr(fluxnotify.engine, "validate", broken)
+    monkeypatch.delenv("FLUXNOTIFY_DEBUG", raising=False)
+    result = _run(tmp_path, CLEAN)
+    assert result.code == 3
+    assert result.stderr.splitlines()[0] == (
+        "fluxnotify: internal error: RuntimeError: cannot post to https://hooks.slack.com/… with …"
+    )

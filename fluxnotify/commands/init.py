@@ -111,7 +111,7 @@ def init(
         bool, typer.Option("--stdout", help="Print one YAML stream instead of writing files.")
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite files that differ.")] = False,
-) -> None:
+) -> int:
     """Write a Provider, an Alert and a Secret for Flux notifications, ready to commit."""
     from fluxnotify.errors import UsageError
     from fluxnotify.generate import manifests, render, writer
@@ -147,11 +147,12 @@ def init(
         sys.stdout.write(render.render(bundle.documents))
         sys.stdout.flush()
         _summarize(console, bundle, None, None, prompted)
-        return
+        return 0
     directory = output_dir or Path(".")
     files = {f.filename: render.render(f.documents) for f in bundle.files}
     report = writer.write_files(directory, files, force=force)
     _summarize(console, bundle, report, _sops_state(directory, spec), prompted)
+    return 0
 
 
 def _ask_missing(request: "InitRequest") -> None:

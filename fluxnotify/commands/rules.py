@@ -8,7 +8,7 @@ import typer
 
 def rules(
     rule_id: Annotated[str | None, typer.Argument(help="A rule id: print its page.")] = None,
-) -> None:
+) -> int:
     """List the rules with their default severity, or show one rule's documentation.
 
     A rule that is off unless the configuration turns it on says so: its severity is
@@ -23,7 +23,7 @@ def rules(
         for rid, rule in RULES.items():
             off = "" if rule.ENABLED_BY_DEFAULT else "  (off by default)"
             print(f"{rid:<{width}}  {rule.SEVERITY.value:<7}  {rule.SUMMARY}{off}")
-        return
+        return 0
     if rule_id not in RULES:
         raise UsageError(f"unknown rule `{rule_id}`", "`fluxnotify rules` lists the rule ids")
     page = resource_dir("docs/rules").joinpath(f"{rule_id}.md").read_text(encoding="utf-8")
@@ -34,3 +34,4 @@ def rules(
         Console().print(Markdown(page))
     else:
         sys.stdout.write(page)
+    return 0

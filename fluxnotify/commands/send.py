@@ -157,7 +157,7 @@ def send(
             rich_help_panel=_OUTPUT,
         ),
     ] = False,
-) -> None:
+) -> int:
     """Send one test notification, shaped as Flux shapes it, and explain what happened.
 
     Exit codes: 0 delivered, 1 not delivered, 2 usage or configuration error.
@@ -223,7 +223,7 @@ def send(
             typer.echo(f"warning: {warning}", err=True)
     if dry_run:
         typer.echo(send_plan.dry_run(plan, output_format))
-        return
+        return 0
     if plan.placeholder:
         from fluxnotify.errors import ConfigError
 
@@ -238,8 +238,7 @@ def send(
         typer.echo(report.to_json())
     else:
         typer.echo(report.to_text(), err=not report.delivered)
-    if not report.delivered:
-        raise typer.Exit(1)
+    return 0 if report.delivered else 1
 
 
 def _read_pem(option: str, path: Path | None) -> str | None:

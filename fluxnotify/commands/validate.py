@@ -56,7 +56,7 @@ def validate(
             help="Reuse what was read from unchanged files outside PATHS (in ~/.cache/fluxnotify)."
         ),
     ] = True,
-) -> None:
+) -> int:
     """Check Flux notification manifests: schemas, API versions, references, secrets."""
     from fluxnotify.config import load_config, parse_flux_version_option
     from fluxnotify.engine import Options
@@ -92,4 +92,4 @@ def validate(
     else:
         sys.stdout.write(render(name, report))
     failed = report.errors > 0 or (strict and report.warnings > 0)
-    raise typer.Exit(1 if failed else 0)
+    return 1 if failed else 0
