@@ -143,3 +143,24 @@ def test_cli_page_lists_every_validate_option(tmp_path: Path) -> None:
     assert options
     for option in sorted(options):
         assert f"`{option}" in page, f"docs/cli.md does not document {option}"
+
+
+def test_the_changelog_lists_what_exists() -> None:
+    """Keep a Changelog, with an Unreleased section naming every command, rule and format."""
+    from fluxnotify.cli import COMMANDS
+    from fluxnotify.reporters import FORMATS
+
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert changelog.startswith("# Changelog\n")
+    assert "https://keepachangelog.com/" in changelog
+    unreleased = changelog.split("\n## [Unreleased]\n", 1)[1].split("\n## [", 1)[0]
+    assert "\n### Added\n" in unreleased
+    for command in COMMANDS:
+        assert f"`fluxnotify {command}`" in unreleased, (
+            f"add `fluxnotify {command}` to CHANGELOG.md"
+        )
+    for rule_id in RULES:
+        assert f"`{rule_id}`" in unreleased, f"add rule `{rule_id}` to CHANGELOG.md"
+    for name in FORMATS:
+        assert f"`{name}`" in unreleased, f"add output format `{name}` to CHANGELOG.md"
+    assert re.search(r"^\[Unreleased\]: https://", changelog, re.M)
