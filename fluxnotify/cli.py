@@ -22,6 +22,7 @@ COMMANDS = {
     "rules": ("fluxnotify.commands.rules", "rules"),
     "test-send": ("fluxnotify.commands.send", "send"),
     "migrate": ("fluxnotify.commands.migrate", "migrate"),
+    "route": ("fluxnotify.commands.route", "route"),
 }
 
 

@@ -1,0 +1,154 @@
+"""`fluxnotify route`: where an event goes, or where every object's events go."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+_EVENT = "Event"
+
+
+def route(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files or folders whose objects to route.", show_default="."),
+    ] = None,
+    *,
+    all_objects: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Route every Flux object's error and info events; list those unheard."
+        ),
+    ] = False,
+    kind: Annotated[
+        str | None,
+        typer.Option(help="Kind of the object the event is about.", rich_help_panel=_EVENT),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Name of that object.", rich_help_panel=_EVENT)
+    ] = None,
+    namespace: Annotated[
+        str | None,
+        typer.Option(
+            "--namespace",
+            "-n",
+            help="Its namespace (default: where the repository applies it).",
+            rich_help_panel=_EVENT,
+        ),
+    ] = None,
+    severity: Annotated[str, typer.Option(help="info or error.", rich_help_panel=_EVENT)] = "error",
+    message: Annotated[
+        str,
+        typer.Option(
+            help="Event message, for inclusion and exclusion lists.", rich_help_panel=_EVENT
+        ),
+    ] = "",
+    reason: Annotated[str, typer.Option(help="Event reason.", rich_help_panel=_EVENT)] = "",
+    metadata: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metadata",
+            "-m",
+            metavar="KEY=VALUE",
+            help="Event metadata, repeatable; a key without a group gets the object's"
+            " (commit_status=update).",
+            rich_help_panel=_EVENT,
+        ),
+    ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(help="Cluster the event comes from (default: where the object is applied)."),
+    ] = None,
+    root: Annotated[
+        Path | None,
+        typer.Option(help="Project root (default: the git top level)."),
+    ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option("--format", "-f", help="text or json; with --all also mermaid or dot."),
+    ] = "text",
+) -> None:
+    """Show which Alerts an event reaches and why the others drop it.
+
+    Exit codes: 0 delivered somewhere (with --all: always), 1 delivered nowhere,
+    2 usage error.
+    """
+    from fluxnotify import routemap
+    from fluxnotify.errors import UsageError
+    from fluxnotify.matching import EVENT_KINDS, KIND_GROUPS, SEVERITIES, Event
+    from fluxnotify.route import labels_of, load, objects_named, route_all, route_event
+
+    formats = ("text", "json", "mermaid", "dot") if all_objects else ("text", "json")
+    if output_format not in formats:
+        raise UsageError(
+            f"--format {output_format}: use {', '.join(formats)}",
+            None if all_objects else "mermaid and dot draw the whole map: add --all",
+        )
+    if root is not None and not root.is_dir():
+        raise UsageError(f"--root {root}: not a folder")
+    if all_objects:
+        given = [flag for flag, value in (("--kind", kind), ("--name", name)) if value]
+        if given:
+            raise UsageError(f"--all routes every object: drop {' and '.join(given)}")
+        project, documents = load(paths or ["."], root)
+        routes = route_all(project, documents)
+        render = {
+            "text": routemap.all_text,
+            "json": routemap.all_json,
+            "mermaid": routemap.mermaid,
+            "dot": routemap.dot,
+        }[output_format]
+        typer.echo(render(routes), nl=False)
+        return
+    if kind is None or name is None:
+        raise UsageError(
+            "give the event's object with --kind and --name, or use --all",
+            "e.g. fluxnotify route --kind HelmRelease --name podinfo --namespace apps",
+        )
+    if kind not in KIND_GROUPS:
+        matches = [k for k in EVENT_KINDS if k.lower() == kind.lower()]
+        raise UsageError(
+            f"--kind {kind}: not a kind that sends events",
+            f"did you mean {matches[0]}?" if matches else f"one of {', '.join(EVENT_KINDS)}",
+        )
+    if severity not in SEVERITIES:
+        raise UsageError(
+            f"--severity {severity}: Flux events are info or error",
+            "Kubernetes Normal events are info, Warning events are error",
+        )
+    extra = {}
+    for item in metadata or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--metadata {item!r}: write KEY=VALUE")
+        extra[key if "/" in key else f"{KIND_GROUPS[kind]}/{key}"] = value
+    project, _ = load(paths or ["."], root)
+    defined = objects_named(project, kind, name)
+    if namespace is not None:
+        defined = [p for p in defined if p.placement.namespace in (namespace, None)]
+    else:
+        spaces = sorted({p.placement.namespace for p in defined if p.placement.namespace})
+        if len(spaces) > 1:
+            raise UsageError(
+                f"{kind} {name} is applied in several namespaces ({', '.join(spaces)})",
+                "choose one with --namespace",
+            )
+        if not spaces:
+            raise UsageError(
+                f"no {kind} {name} with a known namespace in the repository: give --namespace",
+                "route simulates events of objects the repository need not define",
+            )
+        namespace = spaces[0]
+    if cluster is not None:
+        clusters: list[str | None] = [cluster]
+    else:
+        clusters = sorted({p.placement.cluster for p in defined}, key=lambda c: c or "") or [None]
+    labels = labels_of(defined[0].doc) if defined else None
+    event = Event(kind, name, namespace, severity, message, reason, extra, labels)
+    result = route_event(project, event, clusters, bool(defined))
+    if output_format == "json":
+        typer.echo(routemap.event_json(result), nl=False)
+    else:
+        typer.echo(routemap.event_text(result), nl=False)
+    if not result.delivered:
+        raise typer.Exit(1)
