@@ -349,14 +349,17 @@ def _sorted_hops(hops: list[Hop]) -> tuple[Hop, ...]:
 
 
 def load(paths: Sequence[str], root: Path | None) -> tuple[Project, list[Document]]:
-    """The project around ``paths`` (as validate finds it) and the objects under ``paths``."""
-    from fluxnotify.loader import DEFAULT_EXCLUDES, discover
-    from fluxnotify.project import find_root, project_listing
+    """The project around ``paths`` as validate opens it (same root, files, configuration
+    excludes), and the objects in the files under ``paths``."""
+    from fluxnotify.config import load_config
+    from fluxnotify.engine import Options, open_project
+    from fluxnotify.project import find_root
+    from fluxnotify.rules import RULES
 
-    first = Path(paths[0]) if paths else Path.cwd()
+    paths = tuple(paths) or (".",)
+    first = Path(paths[0])
     project_root = root or find_root(first if first.exists() else Path.cwd())
-    listing = project_listing(project_root, DEFAULT_EXCLUDES) if project_root.is_dir() else []
-    targets = discover(paths, DEFAULT_EXCLUDES, project_root, listing)
-    project = Project.load(project_root, targets, listing, None)
+    config = load_config(project_root, set(RULES))
+    project = open_project(Options(paths=paths, root=project_root, config=config))
     documents = [doc for source in project.targets for doc in source.documents]
     return project, documents
