@@ -127,7 +127,7 @@ def _placed_key(project: Project, placed: Placed) -> tuple[str, str, str, str, i
 
 def destination(provider: Placed, alert_cluster: str | None) -> Destination:
     """The Provider in words: type, channel, and where the address comes from (never its value)."""
-    from fluxnotify.send.redact import redact_url
+    from fluxnotify.redact import redact_url
 
     spec = provider.doc.spec
     kind = spec.get("type") if isinstance(spec.get("type"), str) else "?"
@@ -353,12 +353,11 @@ def load(paths: Sequence[str], root: Path | None) -> tuple[Project, list[Documen
     excludes), and the objects in the files under ``paths``."""
     from fluxnotify.config import load_config
     from fluxnotify.engine import Options, open_project
-    from fluxnotify.project import find_root
+    from fluxnotify.root import find_root
     from fluxnotify.rules import RULES
 
     paths = tuple(paths) or (".",)
-    first = Path(paths[0])
-    project_root = root or find_root(first if first.exists() else Path.cwd())
+    project_root = root or find_root(paths)
     config = load_config(project_root, set(RULES))
     project = open_project(Options(paths=paths, root=project_root, config=config))
     documents = [doc for source in project.targets for doc in source.documents]

@@ -67,7 +67,7 @@ def route(
         str,
         typer.Option("--format", "-f", help="text or json; with --all also mermaid or dot."),
     ] = "text",
-) -> None:
+) -> int:
     """Show which Alerts an event reaches and why the others drop it.
 
     Exit codes: 0 delivered somewhere (with --all: always), 1 delivered nowhere,
@@ -99,7 +99,7 @@ def route(
             "dot": routemap.dot,
         }[output_format]
         typer.echo(render(routes), nl=False)
-        return
+        return 0
     if kind is None or name is None:
         raise UsageError(
             "give the event's object with --kind and --name, or use --all",
@@ -150,5 +150,4 @@ def route(
         typer.echo(routemap.event_json(result), nl=False)
     else:
         typer.echo(routemap.event_text(result), nl=False)
-    if not result.delivered:
-        raise typer.Exit(1)
+    return 0 if result.delivered else 1
