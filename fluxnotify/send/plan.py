@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from fluxnotify.errors import ConfigError, UsageError
 from fluxnotify.fluxversion import NEWEST, clamp, parse_flux_version
+from fluxnotify.matching import Event, match_alert
 from fluxnotify.redact import Scrubber, pem_secrets, redact_url
 from fluxnotify.rules._credentials import is_placeholder
 from fluxnotify.send import event as events
@@ -133,17 +134,21 @@ def _pick(flag: str | None, label: str, provider_value: str, warnings: list[str]
     return flag
 
 
-def _alert_warnings(alert: AlertConfig, provider: str | None, severity: str) -> list[str]:
-    """What would make Flux send this event differently through ``alert``."""
+def _alert_warnings(alert: AlertConfig, provider: str | None, inputs: Inputs) -> list[str]:
+    """What would make Flux send this event differently through ``alert``: the Alert's own
+    filters, checked by the controller's matching (the code behind ``fluxnotify route``)."""
     warnings = []
     if provider and provider != alert.provider:
         warnings.append(f"Alert {alert.ref} uses Provider {alert.provider!r}, not {provider!r}")
-    if alert.suspended:
-        warnings.append(f"Alert {alert.ref} is suspended: Flux sends nothing for it")
-    if alert.severity == "error" and severity == "info":
+    message = events.DEFAULT_MESSAGE if inputs.message is None else inputs.message
+    event = Event(
+        inputs.kind, inputs.name, inputs.object_namespace, inputs.severity, message, inputs.reason
+    )
+    verdict = match_alert(alert.spec, alert.namespace or inputs.object_namespace, event)
+    if not verdict.delivered:
         warnings.append(
-            f"Alert {alert.ref} forwards only error events: Flux would not send this "
-            "info event (use --severity error)"
+            f"Alert {alert.ref} would not send this event: {verdict.reason}"
+            " (fluxnotify route explains every Alert)"
         )
     return warnings
 
@@ -200,7 +205,7 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
     if inputs.alert:
         alert = resolve_alert(objects, inputs.alert, namespace)
         trail.append(f"Alert {alert.ref}")
-        warnings.extend(_alert_warnings(alert, provider_name, inputs.severity))
+        warnings.extend(_alert_warnings(alert, provider_name, inputs))
         if provider_name is None and address is None:
             provider_name, namespace = alert.provider, alert.namespace
 

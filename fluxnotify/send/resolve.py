@@ -396,6 +396,8 @@ class AlertConfig:
     summary: str | None
     severity: str
     suspended: bool
+    #: the whole spec, for the controller's matching (fluxnotify/matching.py)
+    spec: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 
 def resolve_alert(objects: Objects, name: str, namespace: str | None) -> AlertConfig:
@@ -410,4 +412,5 @@ def resolve_alert(objects: Objects, name: str, namespace: str | None) -> AlertCo
         summary=str(spec["summary"]) if spec.get("summary") else None,
         severity=str(spec.get("eventSeverity") or "info"),
         suspended=spec.get("suspend") is True,
+        spec=spec,
     )

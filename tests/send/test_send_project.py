@@ -95,6 +95,30 @@ def test_alert_brings_its_provider_and_metadata(
     assert fields == [{"title": "cluster", "value": "prod-eu", "short": False}]
 
 
+def test_alert_warns_when_its_own_filters_would_drop_the_event(
+    cli: Cli, httpserver: HTTPServer, plain_project: Path
+) -> None:
+    httpserver.expect_request(SECRET_PATH).respond_with_data("ok")
+    args = ("--alert", "on-call", "-n", "flux-system", "--root", str(plain_project))
+    result = cli(*args)
+    assert result.code == 0, result.err
+    assert "would not send" not in result.err  # a Kustomization of flux-system: it matches
+    # on-call watches Kustomizations only: the message still goes out, with a warning
+    result = cli(*args, "--kind", "HelmRelease", "--name", "podinfo")
+    assert result.code == 0, result.err
+    assert (
+        "warning: Alert flux-system/on-call would not send this event: no eventSources entry"
+        " is for kind HelmRelease (eventSources[0] is Kustomization)"
+    ) in result.err
+    assert len(httpserver.log) == 2
+    other = run_script(*args, "--object-namespace", "apps", "--dry-run")
+    assert other.returncode == 0, other.stderr
+    assert (
+        "would not send this event: eventSources[0] watches namespace `flux-system` (the"
+        " Alert's own, as it sets none); the event comes from namespace `apps`"
+    ) in other.stderr
+
+
 def received_payload(server: HTTPServer) -> dict[str, object]:
     assert len(server.log) == 1
     payload: dict[str, object] = server.log[0][0].get_json()
