@@ -29,7 +29,7 @@ from fluxnotify.model import (
 )
 from fluxnotify.project import Project, project_listing
 from fluxnotify.root import find_root
-from fluxnotify.rules import DOCUMENT_RULES, FILE_RULES, RULES, SUPPRESSION_RULES
+from fluxnotify.rules import DOCUMENT_RULES, FILE_RULES, RULES, SUPPRESSION_RULES, yaml_syntax
 from fluxnotify.rules.base import Rule
 
 
@@ -109,9 +109,10 @@ def validate(options: Options) -> Report:
         )
         if source.note:
             notes.append((source.display, source.note))
-        elif source.parsed and not source.documents and source.syntax is None:
-            # Valid YAML but no manifest (a workflow, values, an empty file): not an error, as
-            # pre-commit hands over every YAML file, but said, so a typo'd kind is not silent.
+        elif source.parsed and not source.documents and not yaml_syntax.is_manifest(source):
+            # No manifest (a workflow, values, an empty file, a mkdocs.yml with custom tags):
+            # not an error, as pre-commit hands over every YAML file, but said, so a typo'd
+            # kind is not silent.
             notes.append((source.display, "no Kubernetes object (apiVersion and kind) in it"))
         documents += source.document_count
         found = list(_file_findings(source, levels, explicit))

@@ -2,12 +2,19 @@
 
 Flux's kustomize build fails on such a file, so nothing in it is applied.
 The other files are still checked.
+
+Only Kubernetes manifests are held to it: pre-commit hands over every YAML
+file, and a mkdocs.yml with ``!!python/name`` or a recyclarr.yml with
+``!env_var`` is valid for the tool that reads it. A file named on the command
+line thus gets what the same file gets in a folder walk.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+from fluxnotify.loader import KUSTOMIZATION_FILES
 from fluxnotify.model import Problem, Severity, SourceFile
 
 ID = "yaml-syntax"
@@ -16,7 +23,29 @@ SUMMARY = "the file is not valid YAML, not UTF-8, or repeats a key"
 ENABLED_BY_DEFAULT = True
 
 
+#: a top-level (unindented) ``apiVersion:`` or ``kind:`` key, in any document
+_TOP_LEVEL_KEY = re.compile(r"(?m)^(?:apiVersion|kind)[ \t]*:")
+
+
+def is_manifest(source: SourceFile) -> bool:
+    """Whether the file is a Kubernetes manifest: an object was read from it, or its text
+    has a top-level ``apiVersion`` or ``kind`` key (read as text, since it may not parse;
+    one of the two is enough, as a manifest broken there is still one). A
+    kustomization.yaml may leave both out; a file that is not UTF-8 cannot be told."""
+    if source.documents or source.path.name in KUSTOMIZATION_FILES:
+        return True
+    text = source.text
+    if text is None:  # dropped after loading (project.py): read again, it is rare
+        try:
+            text = source.path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return True
+    return _TOP_LEVEL_KEY.search(text) is not None
+
+
 def check_file(source: SourceFile) -> Iterator[Problem]:
+    if (source.syntax is not None or source.duplicate_keys) and not is_manifest(source):
+        return
     if source.syntax is not None:
         yield Problem(
             source.syntax.message,

@@ -143,3 +143,44 @@ def test_comment_only_and_empty_files_are_not_findings(tmp_path: Path) -> None:
     report = validate(tmp_path, tmp_path / "empty.yaml", tmp_path / "comments.yaml")
     assert report.findings == []
     assert report.objects == 0
+
+
+def test_files_that_are_not_manifests_are_not_errors_whatever_they_hold(tmp_path: Path) -> None:
+    """pre-commit names every YAML file: a tool's settings with custom tags or a repeated
+    key get a note, as in a folder walk, not a finding."""
+    mkdocs = write(
+        tmp_path,
+        "mkdocs.yml",
+        """
+        site_name: docs
+        markdown_extensions:
+          - pymdownx.emoji:
+              emoji_index: !!python/name:material.extensions.emoji.twemoji
+        """,
+    )
+    recyclarr = write(tmp_path, "recyclarr.yml", "sonarr:\n  main:\n    api_key: !env_var KEY\n")
+    repeated = write(tmp_path, "settings.yaml", "retries: 1\nretries: 2\n")
+    # a list item at column 0 is not a top-level key of a manifest
+    listed = write(tmp_path, "list.yaml", "- apiVersion: v1\n  kind: !ref x\n")
+    report = validate(tmp_path, mkdocs, recyclarr, repeated, listed)
+    assert report.findings == []
+    assert (
+        sorted(note for _, note in report.notes)
+        == ["no Kubernetes object (apiVersion and kind) in it"] * 4
+    )
+
+
+def test_a_custom_tag_in_a_manifest_stays_an_error(tmp_path: Path) -> None:
+    text = """
+    ---
+    apiVersion: v1
+    kind: Secret
+    metadata:
+      name: a
+    stringData:
+      token: !vault secret/token
+    """
+    path = write(tmp_path, "secret.yaml", text)
+    findings = validate(tmp_path, path).findings
+    assert [(f.rule, f.line) for f in findings] == [("yaml-syntax", at(text, "token:")[0])]
+    assert "!vault" in findings[0].message
