@@ -129,6 +129,18 @@ def name_glob_problem(name: str) -> str | None:
     return f"`name: '{name}'` is not a glob: only `*` alone matches every name"
 
 
+def source_key(
+    kind: str, name: str, namespace: str | None, alert_namespace: str
+) -> tuple[str, str, str] | None:
+    """The (kind, namespace, name) of the objects an eventSources entry can match, as the
+    controller reads it: an empty namespace is the Alert's. None when it matches no object
+    at all (a `*` namespace, a name glob); the name `*` stands for every name."""
+    namespace = namespace or alert_namespace
+    if namespace_wildcard_problem(namespace) or name_glob_problem(name):
+        return None
+    return (kind, namespace, name)
+
+
 # --- the checks ------------------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from fluxnotify.index import Index
+from fluxnotify.matching import source_key
 from fluxnotify.model import Context, Document, Placement, Problem, Severity
 from fluxnotify.rules._refs import is_notification, ref_name, sources
 
@@ -51,7 +52,10 @@ def _destinations(doc: Document, placement: Placement, objects: Index) -> set[De
     out: set[Destination] = {("provider", name)}
     if placement.cluster is None:
         return out  # Providers of every cluster would match: compare by name only
-    for placed in objects.find("Provider", name, placement):
+    found = objects.find("Provider", name, placement)
+    if found and all(p.doc.spec.get("suspend") is True for p in found):
+        return set()  # a suspended Provider drops every event: nothing is posted twice
+    for placed in found:
         spec = placed.doc.spec
         target = spec.get("address") or ("secret", ref_name(spec, "secretRef"))
         out.add(("same", spec.get("type"), str(target), spec.get("channel")))
@@ -59,15 +63,20 @@ def _destinations(doc: Document, placement: Placement, objects: Index) -> set[De
 
 
 def _sources(doc: Document, namespace: str) -> set[Source] | None:
-    """(kind, namespace, name) of each source; None when some source cannot be compared."""
+    """(kind, namespace, name) of each source that can match an object, as the controller
+    reads it (fluxnotify/matching.py); None when some source cannot be compared."""
     out = set()
     for _, entry, _ in sources(doc):
         if entry.get("matchLabels"):
             return None
-        kind, name, ns = entry.get("kind"), entry.get("name"), entry.get("namespace", namespace)
-        if not all(isinstance(v, str) for v in (kind, name, ns)):
+        kind, name, ns = entry.get("kind"), entry.get("name"), entry.get("namespace")
+        if not isinstance(kind, str) or not isinstance(name, str):
             return None
-        out.add((str(kind), str(ns), str(name)))
+        if ns is not None and not isinstance(ns, str):
+            return None
+        key = source_key(kind, name, ns, namespace)
+        if key is not None:  # a `*` namespace or a name glob matches no event: nothing to share
+            out.add(key)
     return out
 
 

@@ -236,6 +236,45 @@ def test_suspended_filtered_or_label_selected(project: Project) -> None:
     assert project.hits(RULE, "notify") == []
 
 
+def test_sources_that_match_no_event_or_a_suspended_provider(project: Project) -> None:
+    """The controller's reading (fluxnotify/matching.py): `namespace: '*'` and `app-*` match
+    no object, and a suspended Provider posts nothing, so nothing is posted twice."""
+    star = "    - kind: Kustomization\n      name: '*'\n      namespace: '*'"
+    glob = "    - kind: Kustomization\n      name: app-*"
+    project.write(
+        "notify/alerts.yaml",
+        docs(
+            provider(),
+            secret(address="a"),
+            alert("star-a", sources=star),
+            alert("star-b", sources=star),
+            alert("glob-a", sources=glob),
+            alert("glob-b", sources=glob),
+        ),
+    )
+    project.write(
+        "notify/paused.yaml",
+        docs(
+            provider("paused", extra="\n  suspend: true"),
+            alert("paused-a", provider_ref="paused"),
+            alert("paused-b", provider_ref="paused"),
+        ),
+    )
+    assert project.hits(RULE, "notify") == []
+
+
+def test_an_empty_source_namespace_is_the_alerts_own(project: Project) -> None:
+    explicit = "    - kind: Kustomization\n      name: '*'\n      namespace: flux-system"
+    empty = "    - kind: Kustomization\n      name: '*'\n      namespace: ''"
+    project.write(
+        "notify/alerts.yaml",
+        docs(
+            provider(), secret(address="a"), alert("a", sources=explicit), alert("b", sources=empty)
+        ),
+    )
+    assert len(project.hits(RULE, "notify")) == 2
+
+
 def test_one_component_alert_in_many_namespaces(project: Project) -> None:
     """onedr0p: the same Alert in twelve namespaces is one Alert per namespace, not a duplicate."""
     project.write(
