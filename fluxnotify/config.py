@@ -101,7 +101,7 @@ def _from_data(data: Any, source: str, known_rules: set[str]) -> Config:
         )
     version = data.get("flux-version")
     if version is not None:
-        version = parse_flux_version_option(version, source)
+        version = fluxversion.parse_option(version, source)
     rules: dict[str, Severity | None] = {}
     for rule_id, level in (data.get("rules") or {}).items():
         if rule_id not in known_rules:
@@ -110,14 +110,3 @@ def _from_data(data: Any, source: str, known_rules: set[str]) -> Config:
             )
         rules[rule_id] = None if level == "off" else Severity(level)
     return Config(source, version, tuple(data.get("exclude") or ()), rules)
-
-
-def parse_flux_version_option(text: str, where: str = "--flux-version") -> str:
-    """``2.4``, ``v2.4.1`` -> ``2.4``; anything outside 2.0 to 2.9 is a configuration error."""
-    parsed = fluxversion.parse_flux_version(text)
-    if parsed is None or f"{parsed[0]}.{parsed[1]}" not in fluxversion.FLUX_VERSIONS:
-        raise ConfigError(
-            f"{where}: unsupported Flux version {text!r}",
-            f"use one of {', '.join(fluxversion.FLUX_VERSIONS)}",
-        )
-    return f"{parsed[0]}.{parsed[1]}"

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from fluxnotify import schemas
 from fluxnotify.cache import FileCache
 from fluxnotify.config import Config
-from fluxnotify.loader import DEFAULT_EXCLUDES, discover
+from fluxnotify.discovery import DEFAULT_EXCLUDES, discover, project_listing
 from fluxnotify.model import (
     CheckedFile,
     CheckedObject,
@@ -27,7 +27,7 @@ from fluxnotify.model import (
     Severity,
     SourceFile,
 )
-from fluxnotify.project import Project, project_listing
+from fluxnotify.project import Project
 from fluxnotify.root import find_root
 from fluxnotify.rules import DOCUMENT_RULES, FILE_RULES, RULES, SUPPRESSION_RULES, yaml_syntax
 from fluxnotify.rules.base import Rule
@@ -74,12 +74,12 @@ def open_project(options: Options) -> Project:
 
 def flux_version_for(options: Options, project: Project, source: SourceFile) -> tuple[str, str]:
     """The target Flux release for a file, and why: the option, the configuration, else the
-    repository (project.py)."""
+    repository (fluxversion.TargetVersions)."""
     if options.flux_version:
         return options.flux_version, "from --flux-version"
     if options.config.flux_version:
         return options.config.flux_version, f"from {options.config.source}"
-    return project.flux_version_for(source.path)
+    return project.flux_versions.for_file(source.path)
 
 
 def validate(options: Options) -> Report:

@@ -1,13 +1,25 @@
-"""What each Flux release serves: API versions, Provider types, event source kinds.
+"""Flux releases: which one a repository targets, and what each serves (API versions,
+Provider types, event source kinds).
 
 Facts from ../shared/reference/flux-notification-api.md sections 1, 3a, 3c and 7.
+The target release of a file comes from what the repository says: a
+gotk-components.yaml, a GitRepository of fluxcd/flux2 at a tag, or a
+FluxInstance; else the newest supported release.
 """
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable, Iterator
 from enum import Enum
-from typing import NamedTuple
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from fluxnotify.errors import ConfigError
+
+if TYPE_CHECKING:
+    from fluxnotify.model import Document, SourceFile
 
 NOTIFICATION_GROUP = "notification.toolkit.fluxcd.io"
 
@@ -30,6 +42,17 @@ def parse_flux_version(text: str) -> tuple[int, int] | None:
     minor_text = match.group(2)
     minor = int(NEWEST.split(".")[1]) if minor_text in ("x", "*") else int(minor_text)
     return major, minor
+
+
+def parse_option(text: str, where: str = "--flux-version") -> str:
+    """``2.4``, ``v2.4.1`` -> ``2.4``; anything outside 2.0 to 2.9 is a configuration error."""
+    parsed = parse_flux_version(text)
+    if parsed is None or f"{parsed[0]}.{parsed[1]}" not in FLUX_VERSIONS:
+        raise ConfigError(
+            f"{where}: unsupported Flux version {text!r}",
+            f"use one of {', '.join(FLUX_VERSIONS)}",
+        )
+    return f"{parsed[0]}.{parsed[1]}"
 
 
 def clamp(major: int, minor: int) -> str:
@@ -131,3 +154,98 @@ FLUX_OPERATOR_KINDS = ("FluxInstance", "ResourceSet", "ResourceSetInputProvider"
 def source_kind_since(kind: str) -> str | None:
     added = _SOURCE_KINDS_ADDED.get(kind)
     return None if added is None else f"2.{added}"
+
+
+_GOTK_VERSION = (
+    r"(?m)^#\s*Flux Version:\s*(\S+)|app\.kubernetes\.io/version:\s*[\"']?(v?\d+\.\d+[^\s\"']*)"
+)
+_FLUX2_REPOSITORY = r"^(?:https://|ssh://git@)github\.com[/:]fluxcd/flux2(?:\.git)?/?$"
+
+
+def gotk_components_version(text: str) -> str | None:
+    """The release a gotk-components.yaml names in its header comment or version labels."""
+    match = re.search(_GOTK_VERSION, text)
+    return (match.group(1) or match.group(2)) if match else None
+
+
+class VersionSource(NamedTuple):
+    """A place in the repository that says which Flux release runs there."""
+
+    #: the absolute folder it speaks for
+    scope: str
+    version: str
+    origin: str
+
+
+def version_sources(root: Path, path: str, source: SourceFile) -> Iterator[VersionSource]:
+    """What one file (at absolute ``path``) says about the Flux release: a
+    gotk-components.yaml and a flux2 GitRepository speak for their folder (for the
+    cluster folder above a flux-system one), a FluxInstance for the whole repository."""
+    rel = os.path.relpath(path, root).replace(os.sep, "/")
+    folder = os.path.dirname(path)
+    scope = os.path.dirname(folder) if os.path.basename(folder) == "flux-system" else folder
+    if source.flux_version:
+        yield VersionSource(scope, source.flux_version, rel)
+    for doc in source.documents:
+        tag = _flux2_release(doc)
+        if tag is not None:
+            yield VersionSource(scope, tag, f"the fluxcd/flux2 GitRepository in {rel}")
+        if doc.kind == "FluxInstance":
+            distribution = doc.spec.get("distribution")
+            version = distribution.get("version") if isinstance(distribution, dict) else None
+            if isinstance(version, str):
+                yield VersionSource(os.path.abspath(root), version, f"FluxInstance in {rel}")
+
+
+def _flux2_release(doc: Document) -> str | None:
+    """The release tag of a GitRepository that installs Flux from the flux2 repository."""
+    if doc.kind != "GitRepository" or not isinstance(doc.spec.get("url"), str):
+        return None
+    ref = doc.spec.get("ref")
+    tag = ref.get("tag") if isinstance(ref, dict) else None
+    if re.match(_FLUX2_REPOSITORY, doc.spec["url"]) and isinstance(tag, str):
+        return tag
+    return None
+
+
+class TargetVersions:
+    """The target release of each folder: that of the deepest version source covering it;
+    else the oldest the repository names; else the newest supported."""
+
+    def __init__(self, sources: Iterable[VersionSource] = ()) -> None:
+        self._known = [(s, v) for s in sources if (v := parse_flux_version(s.version)) is not None]
+        self._by_folder: dict[str, tuple[str, str]] = {}
+
+    def for_file(self, path: Path) -> tuple[str, str]:
+        """The target Flux version for a file, and why (the same for a whole folder)."""
+        folder = os.path.dirname(os.path.abspath(path))
+        found = self._by_folder.get(folder)
+        if found is None:
+            found = self._by_folder[folder] = self._in(folder)
+        return found
+
+    def _in(self, folder: str) -> tuple[str, str]:
+        known = self._known
+        if not known:
+            return NEWEST, "the newest; no gotk-components.yaml or FluxInstance found"
+        covering = [(source, v) for source, v in known if _is_within(folder, source.scope)]
+        if covering:
+            source, v = max(covering, key=lambda item: len(item[0].scope))
+            return clamp(*v), _because(source, v)
+        versions = {clamp(*v) for _, v in known}
+        oldest = min(versions, key=minor_of)
+        if len(versions) == 1:
+            return oldest, _because(*known[0])
+        return oldest, "the oldest of the versions this repository names"
+
+
+def _because(source: VersionSource, version: tuple[int, int]) -> str:
+    reason = f"from {source.origin}"
+    clamped = clamp(*version)
+    if f"{version[0]}.{version[1]}" != clamped:
+        reason += f", which names {source.version}: checked as {clamped}, the nearest supported"
+    return reason
+
+
+def _is_within(path: str, scope: str) -> bool:
+    return path == scope or path.startswith(scope.rstrip(os.sep) + os.sep)

@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
-from fluxnotify.loader import KUSTOMIZATION_FILES
+from fluxnotify.discovery import KUSTOMIZATION_FILES
 from fluxnotify.model import Document, Placement, SourceFile
 
 FLUX_KUSTOMIZE_GROUP = "kustomize.toolkit.fluxcd.io"

@@ -1,7 +1,7 @@
 """The shared vocabulary: severities, object references, loaded files and
 documents, findings, reports and what rules are given.
 
-Rules and reporters import this module, not the loader or the engine.
+Rules and reporters import this module, not the parser or the engine.
 
 Records in the modules every validate run imports are ``NamedTuple``s when
 immutable and plain classes when mutable, not dataclasses: a dataclass compiles its methods when

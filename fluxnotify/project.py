@@ -8,37 +8,20 @@ gotk-components.yaml or FluxInstance), which files are kustomize patches
 
 from __future__ import annotations
 
-import functools
 import os
 import re
-import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from fluxnotify import fluxversion, schemas
 from fluxnotify.cache import FileCache
+from fluxnotify.discovery import KUSTOMIZATION_FILES, Target
 from fluxnotify.errors import InputError
 from fluxnotify.graph import build_graph
 from fluxnotify.index import Index
-from fluxnotify.loader import (
-    FLUX_OPERATOR_HINTS,
-    KUSTOMIZATION_FILES,
-    Excludes,
-    Target,
-    load,
-    load_target,
-    walk,
-)
 from fluxnotify.model import Document, SourceFile
-
-
-class VersionSource(NamedTuple):
-    """A place in the repository that says which Flux release runs there."""
-
-    scope: str
-    version: str
-    origin: str
+from fluxnotify.parsing import FLUX_OPERATOR_HINTS, load, load_target
 
 
 class Project:
@@ -47,7 +30,8 @@ class Project:
         #: every file under the root and every target, by absolute path
         self.files: dict[str, SourceFile] = {}
         self.targets: list[SourceFile] = []
-        self.version_sources: list[VersionSource] = []
+        #: the target Flux release of each file (fluxversion.py)
+        self.flux_versions = fluxversion.TargetVersions()
         self.patch_files: set[str] = set()
         #: kinds that some kustomize or Flux patch with a target completes at build time
         self.patched_kinds: set[str] = set()
@@ -57,7 +41,6 @@ class Project:
         #: ``id()`` of the target SourceFiles, for rules that report on one end of a reference
         self.target_ids: frozenset[int] = frozenset()
         self._index: Index | None = None
-        self._versions_by_folder: dict[str, tuple[str, str]] = {}
 
     @classmethod
     def load(
@@ -75,7 +58,9 @@ class Project:
         keys: list[tuple[str, bool]] = []
         for target in targets:
             if target.display == "-":
-                project.targets.append(load_target(target))
+                source = load_target(target)
+                _read_facts(source)
+                project.targets.append(source)
                 continue
             jobs.append((target.path, target.display, target.explicit))
             keys.append((os.path.abspath(target.path), True))
@@ -122,77 +107,38 @@ class Project:
         return self._index
 
     def _scan(self) -> None:
+        version_sources: list[fluxversion.VersionSource] = []
         for path, source in self.files.items():
             name = os.path.basename(path)
             if source.blocks_cross_namespace_refs:
                 self.blocks_cross_namespace_refs = True
-            if source.flux_version:
-                self._add_version(path, source.flux_version)
+            version_sources.extend(fluxversion.version_sources(self.root, path, source))
             for doc in source.documents:
                 if doc.kind == "FluxInstance" or _installs_flux_operator(doc):
                     self.uses_flux_operator = True
-                flux2_tag = _flux2_release(doc)
-                if flux2_tag is not None:
-                    self._add_version(
-                        path, flux2_tag, f"the fluxcd/flux2 GitRepository in {self._rel(path)}"
-                    )
-                if doc.kind == "FluxInstance":
-                    distribution = doc.spec.get("distribution")
-                    version = (
-                        distribution.get("version") if isinstance(distribution, dict) else None
-                    )
-                    if isinstance(version, str):
-                        self.version_sources.append(
-                            VersionSource(
-                                os.path.abspath(self.root),
-                                version,
-                                f"FluxInstance in {self._rel(path)}",
-                            )
-                        )
                 if name in KUSTOMIZATION_FILES:
                     self.patch_files.update(_patch_paths(os.path.dirname(path), doc.data))
                     self.patched_kinds.update(_patched_kinds(doc.data.get("patches")))
                 elif doc.kind == "Kustomization":
                     self.patched_kinds.update(_patched_kinds(doc.spec.get("patches")))
+        self.flux_versions = fluxversion.TargetVersions(version_sources)
 
-    def _add_version(self, path: str, version: str, origin: str | None = None) -> None:
-        folder = os.path.dirname(path)
-        scope = os.path.dirname(folder) if os.path.basename(folder) == "flux-system" else folder
-        self.version_sources.append(VersionSource(scope, version, origin or self._rel(path)))
 
-    def _rel(self, path: str) -> str:
-        return os.path.relpath(path, self.root).replace(os.sep, "/")
+#: The flag on (alone, or with a value Go's strconv.ParseBool reads as true).
+_NO_CROSS_NS = r"--no-cross-namespace-refs(?:=(?:1|t|T|true|TRUE|True))?(?![=\w-])"
 
-    def flux_version_for(self, path: Path) -> tuple[str, str]:
-        """The target Flux version for a file, and why (the same for a whole folder)."""
-        folder = os.path.dirname(os.path.abspath(path))
-        found = self._versions_by_folder.get(folder)
-        if found is None:
-            found = self._versions_by_folder[folder] = self._flux_version_in(folder)
-        return found
 
-    @functools.cached_property
-    def _known_versions(self) -> list[tuple[VersionSource, tuple[int, int]]]:
-        """The version sources that name a version, parsed once (after loading)."""
-        return [
-            (source, v)
-            for source in self.version_sources
-            if (v := fluxversion.parse_flux_version(source.version)) is not None
-        ]
-
-    def _flux_version_in(self, folder: str) -> tuple[str, str]:
-        known = self._known_versions
-        if not known:
-            return fluxversion.NEWEST, "the newest; no gotk-components.yaml or FluxInstance found"
-        covering = [(source, v) for source, v in known if _is_within(folder, source.scope)]
-        if covering:
-            source, v = max(covering, key=lambda item: len(item[0].scope))
-            return fluxversion.clamp(*v), _because(source, v)
-        versions = {fluxversion.clamp(*v) for _, v in known}
-        oldest = min(versions, key=fluxversion.minor_of)
-        if len(versions) == 1:
-            return oldest, _because(*known[0])
-        return oldest, "the oldest of the versions this repository names"
+def _read_facts(source: SourceFile) -> None:
+    """Note what a file's text says about the whole repository (the Flux release a
+    gotk-components.yaml names, the cross-namespace flag) before its text is let go;
+    the cache keeps both with the file."""
+    text = source.text
+    if text is None:
+        return
+    if source.path.name == "gotk-components.yaml":
+        source.flux_version = fluxversion.gotk_components_version(text)
+    if "no-cross-namespace-refs" in text and re.search(_NO_CROSS_NS, text):
+        source.blocks_cross_namespace_refs = True
 
 
 #: Files from which loading is spread over the machine's cores (forking costs ~10 ms).
@@ -206,6 +152,7 @@ def _load_job(job: tuple[Path, str, bool | None]) -> SourceFile | InputError:
         source = load(path, display, full=bool(full), scan_ok=full is None)
     except InputError as exc:
         return exc
+    _read_facts(source)
     if full is not None:
         for doc in source.documents:  # the schema screen is per object: do it here, in parallel
             doc.schema_ok = schemas.passes_fast(doc.checked_data, doc.api_version, doc.kind)
@@ -225,78 +172,6 @@ def _load_all(jobs: list[tuple[Path, str, bool | None]]) -> list[SourceFile | In
         return [_load_job(job) for job in jobs]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         return pool.map(_load_job, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
-
-
-def project_listing(root: Path, excludes: Sequence[str]) -> list[Path]:
-    """The YAML files of the project: what git tracks or would track (ignored files are
-    not part of the project), else every file under the root."""
-    listed = _git_listing(root)
-    if listed is None:
-        return [target.path for target in walk(root, excludes, "")]
-    rules = Excludes(excludes)
-    excluded_dirs: dict[str, bool] = {}
-    out = []
-    for rel in sorted(set(filter(None, listed.split("\0")))):
-        folder, _, name = rel.rpartition("/")
-        if folder not in excluded_dirs:
-            parts = folder.split("/") if folder else []
-            excluded_dirs[folder] = any(rules.match(parts[:i], parts[i]) for i in range(len(parts)))
-        if excluded_dirs[folder] or rules.match(folder.split("/") if folder else [], name):
-            continue
-        out.append(root / rel)
-    return out
-
-
-def _git_listing(root: Path) -> str | None:
-    if not (root / ".git").exists():
-        return None
-    try:
-        return subprocess.run(
-            [
-                "git",
-                "ls-files",
-                "-z",
-                "--cached",
-                "--others",
-                "--exclude-standard",
-                "--",
-                "*.yaml",
-                "*.yml",
-                "**/Kustomization",
-            ],
-            cwd=root,
-            capture_output=True,
-            check=True,
-            timeout=60,
-        ).stdout.decode("utf-8", "surrogateescape")
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
-def _because(source: VersionSource, version: tuple[int, int]) -> str:
-    reason = f"from {source.origin}"
-    clamped = fluxversion.clamp(*version)
-    if f"{version[0]}.{version[1]}" != clamped:
-        reason += f", which names {source.version}: checked as {clamped}, the nearest supported"
-    return reason
-
-
-def _is_within(path: str, scope: str) -> bool:
-    return path == scope or path.startswith(scope.rstrip(os.sep) + os.sep)
-
-
-_FLUX2_REPOSITORY = r"^(?:https://|ssh://git@)github\.com[/:]fluxcd/flux2(?:\.git)?/?$"
-
-
-def _flux2_release(doc: Document) -> str | None:
-    """The release tag of a GitRepository that installs Flux from the flux2 repository."""
-    if doc.kind != "GitRepository" or not isinstance(doc.spec.get("url"), str):
-        return None
-    ref = doc.spec.get("ref")
-    tag = ref.get("tag") if isinstance(ref, dict) else None
-    if re.match(_FLUX2_REPOSITORY, doc.spec["url"]) and isinstance(tag, str):
-        return tag
-    return None
 
 
 def _installs_flux_operator(doc: Document) -> bool:

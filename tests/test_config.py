@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from validate_support import ALERT, cli, write
 
-from fluxnotify.config import Config, load_config, parse_flux_version_option
+from fluxnotify.config import Config, load_config
 from fluxnotify.errors import ConfigError
 from fluxnotify.model import Severity
 from fluxnotify.rules import RULES
@@ -103,19 +103,6 @@ def test_bad_toml_is_a_config_error(tmp_path: Path) -> None:
     write(tmp_path, "pyproject.toml", "[tool.fluxnotify\n")
     with pytest.raises(ConfigError, match=r"cannot read pyproject\.toml"):
         load_config(tmp_path, KNOWN)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"), [("2.4", "2.4"), ("v2.9.4", "2.9"), ("2.0.0", "2.0")]
-)
-def test_flux_version_option(text: str, expected: str) -> None:
-    assert parse_flux_version_option(text) == expected
-
-
-@pytest.mark.parametrize("text", ["1.9", "2.10", "3.0", "latest", ""])
-def test_flux_version_option_rejects(text: str) -> None:
-    with pytest.raises(ConfigError, match="unsupported Flux version"):
-        parse_flux_version_option(text)
 
 
 def test_cli_applies_the_configuration(tmp_path: Path) -> None:

@@ -62,7 +62,8 @@ def test_no_schema_unknown_field_or_syntax_errors(repository: str, shared: Path)
 @pytest.mark.parametrize("repository", sorted(NOTIFICATION_OBJECTS))
 def test_notification_objects_are_checked(repository: str, shared: Path) -> None:
     """Every Alert, Provider and Receiver is loaded (none hidden as a template or skipped)."""
-    from fluxnotify.loader import DEFAULT_EXCLUDES, load, walk
+    from fluxnotify.discovery import DEFAULT_EXCLUDES, walk
+    from fluxnotify.parsing import load
 
     root = shared / "corpus" / repository
     kinds = ("Alert", "Provider", "Receiver")

@@ -21,10 +21,11 @@ from typing import Any, NamedTuple
 import pytest
 from validate_support import REPO, cli
 
+from fluxnotify.discovery import DEFAULT_EXCLUDES, walk
 from fluxnotify.graph import build_graph
 from fluxnotify.index import Index
-from fluxnotify.loader import DEFAULT_EXCLUDES, load, walk
 from fluxnotify.model import Document, SourceFile
+from fluxnotify.parsing import load
 from fluxnotify.rules._refs import ref_name
 
 pytestmark = pytest.mark.needs_shared

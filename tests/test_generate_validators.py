@@ -67,7 +67,8 @@ def test_an_unknown_kind_has_no_fast_check() -> None:
 
 @pytest.mark.needs_shared
 def test_fast_check_agrees_with_jsonschema_on_the_corpus(shared: Path) -> None:
-    from fluxnotify.loader import DEFAULT_EXCLUDES, load, walk
+    from fluxnotify.discovery import DEFAULT_EXCLUDES, walk
+    from fluxnotify.parsing import load
 
     checked = 0
     references: dict[str, Draft202012Validator] = {}

@@ -9,8 +9,8 @@ import pytest
 from routing_support import GOTK_SYNC, Project, alert, flux_kustomization, kustomization, provider
 
 from fluxnotify.graph import Graph, build_graph
-from fluxnotify.loader import load
 from fluxnotify.model import Document, Placement, SourceFile
+from fluxnotify.parsing import load
 
 
 class Built:

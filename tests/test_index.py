@@ -11,8 +11,8 @@ from routing_support import Project, flux_kustomization, kustomization, provider
 
 from fluxnotify.graph import build_graph
 from fluxnotify.index import Index, SecretSource, clusters_match, plain_values
-from fluxnotify.loader import load
 from fluxnotify.model import Placement, SourceFile
+from fluxnotify.parsing import load
 
 EXTERNAL_SECRET = """
 apiVersion: external-secrets.io/v1

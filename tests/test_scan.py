@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fluxnotify.loader import DEFAULT_EXCLUDES, SCANNABLE_KINDS, load, walk
+from fluxnotify.discovery import DEFAULT_EXCLUDES, walk
 from fluxnotify.model import Document
+from fluxnotify.parsing import SCANNABLE_KINDS, load
 from fluxnotify.project import _patched_kinds
 from fluxnotify.scan import scan
 

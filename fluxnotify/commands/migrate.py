@@ -39,9 +39,10 @@ def migrate(
     Without --write, print a unified diff and exit 1 if anything would change.
     """
     from fluxnotify import migration
-    from fluxnotify.config import load_config, parse_flux_version_option
+    from fluxnotify.config import load_config
     from fluxnotify.engine import Options
     from fluxnotify.errors import UsageError
+    from fluxnotify.fluxversion import parse_option
     from fluxnotify.rules import RULES
 
     paths = paths or ["."]
@@ -51,7 +52,7 @@ def migrate(
     options = Options(
         paths=tuple(paths),
         root=project_root,
-        flux_version=parse_flux_version_option(flux_version) if flux_version else None,
+        flux_version=parse_option(flux_version) if flux_version else None,
         exclude=tuple(exclude or ()),
         config=load_config(project_root, set(RULES)),
     )

@@ -182,7 +182,7 @@ def send(
         )
 
     def load_objects() -> Iterator[tuple[Path, dict[str, Any]]]:
-        from fluxnotify.loader import iter_objects
+        from fluxnotify.parsing import iter_objects
 
         if not root.is_dir():
             raise UsageError(f"--root {root}: not a folder")

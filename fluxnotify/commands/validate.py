@@ -58,10 +58,11 @@ def validate(
     ] = True,
 ) -> int:
     """Check Flux notification manifests: schemas, API versions, references, secrets."""
-    from fluxnotify.config import load_config, parse_flux_version_option
+    from fluxnotify.config import load_config
     from fluxnotify.engine import Options
     from fluxnotify.engine import validate as run_validate
     from fluxnotify.errors import UsageError
+    from fluxnotify.fluxversion import parse_option
     from fluxnotify.reporters import choose, render
     from fluxnotify.reporters.text import render_terminal
     from fluxnotify.rules import RULES
@@ -79,7 +80,7 @@ def validate(
     options = Options(
         paths=tuple(paths),
         root=project_root,
-        flux_version=parse_flux_version_option(flux_version) if flux_version else None,
+        flux_version=parse_option(flux_version) if flux_version else None,
         exclude=tuple(exclude or ()),
         disable=tuple(disable or ()),
         config=config,

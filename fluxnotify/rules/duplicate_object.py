@@ -12,7 +12,7 @@ Two situations, two severities:
 Reported only where the cluster and namespace of both are known (or, with an
 unknown cluster, for two documents of one file, which are always applied
 together), and only for the kinds the project index always holds
-(loader.RELEVANT_KINDS): other kinds are read only from the files named on the
+(parsing.RELEVANT_KINDS): other kinds are read only from the files named on the
 command line, so comparing them would make the finding depend on which files
 were named. For the same reason "identical" is decided on the documents as
 written in their files, read again, not on what was loaded (files nobody named
@@ -33,8 +33,8 @@ from weakref import WeakKeyDictionary
 import yaml
 
 from fluxnotify.index import Index
-from fluxnotify.loader import RELEVANT_KINDS
 from fluxnotify.model import Context, Document, Placement, Problem, Severity, SourceFile
+from fluxnotify.parsing import RELEVANT_KINDS
 from fluxnotify.schemas import POST_BUILD_VAR
 
 ID = "duplicate-object"

@@ -2,7 +2,7 @@
 
 Facts: reference 3a (Provider fields, timeout default and pattern) and 3b (which Secret
 keys are read, per type and per controller release). Works on plain data: an iterable of
-``(path, document)`` pairs, as :func:`fluxnotify.loader.iter_objects` yields them.
+``(path, document)`` pairs, as :func:`fluxnotify.parsing.iter_objects` yields them.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from validate_support import at, lint, of_rule, validate, write
 
-from fluxnotify.loader import MAX_NODES
+from fluxnotify.parsing import MAX_NODES
 
 
 def test_bad_indentation_points_at_the_line(tmp_path: Path) -> None:

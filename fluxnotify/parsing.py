@@ -1,44 +1,28 @@
-"""Finding YAML files and loading the Kubernetes objects in them, with positions.
+"""Reading a YAML file into the Kubernetes objects in it, as plain data.
 
 Speed decides the design (../shared/reference/performance.md): a GitOps
 repository holds thousands of Deployments and ConfigMaps that no rule reads.
 A file is parsed only when a cheap text scan finds a top-level ``kind:`` that
 matters (or it is a kustomization.yaml, or it was named explicitly); parsing
-uses libyaml through PyYAML, and positions are computed only for documents
-that have findings, by composing that one file again.
+uses libyaml through PyYAML; positions are left to positions.py, for the
+documents that have findings.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import os
 import re
 import sys
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 
+from fluxnotify.discovery import DEFAULT_EXCLUDES, KUSTOMIZATION_FILES, Target, walk
 from fluxnotify.errors import InputError
 from fluxnotify.model import Document, SourceFile, SyntaxProblem
 from fluxnotify.positions import ruamel_loader
-
-DEFAULT_EXCLUDES: tuple[str, ...] = (
-    ".git",
-    ".hg",
-    ".svn",
-    "node_modules",
-    ".venv",
-    "venv",
-    "__pycache__",
-    ".tox",
-    ".terraform",
-    ".direnv",
-    ".idea",
-    ".vscode",
-)
 
 #: Kinds whose objects, in files nobody asked about, only need their identity (and for a
 #: Flux Kustomization its path): they can be scanned instead of parsed (fluxnotify/scan.py).
@@ -78,8 +62,6 @@ RELEVANT_KINDS: frozenset[str] = SCANNABLE_KINDS | {
 FLUX_OPERATOR_HINTS = ("flux-operator", "flux-instance", "controlplaneio-fluxcd")
 _PARSE_HINTS = (*FLUX_OPERATOR_HINTS, "fluxcd/flux2")
 
-KUSTOMIZATION_FILES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
-
 # Patterns that not every run needs stay strings: re compiles one on first use
 # and keeps it, so a small run does not pay for compiling them.
 _KIND_LINE = (
@@ -88,12 +70,6 @@ _KIND_LINE = (
 _HELM_TEMPLATE = (
     r"\{\{-?\s*(?:\.Values|\.Release|\.Chart|include|template|if|range|with|define|toYaml|\$)"
 )
-_GOTK_VERSION = (
-    r"(?m)^#\s*Flux Version:\s*(\S+)|app\.kubernetes\.io/version:\s*[\"']?(v?\d+\.\d+[^\s\"']*)"
-)
-#: The flag on (alone, or with a value Go's strconv.ParseBool reads as true).
-_NO_CROSS_NS = r"--no-cross-namespace-refs(?:=(?:1|t|T|true|TRUE|True))?(?![=\w-])"
-
 MAX_FILE_BYTES = 16 * 1024 * 1024
 #: Nodes a document may expand to through aliases before it counts as an alias bomb.
 MAX_NODES = 200_000
@@ -249,11 +225,6 @@ def load(
         )
         return source
     source.text = text
-    if path.name == "gotk-components.yaml":
-        match = re.search(_GOTK_VERSION, text)
-        source.flux_version = (match.group(1) or match.group(2)) if match else None
-    if "no-cross-namespace-refs" in text and re.search(_NO_CROSS_NS, text):
-        source.blocks_cross_namespace_refs = True
     if not full and not is_relevant(text, path):
         return source
     if len(data) > MAX_FILE_BYTES:
@@ -357,106 +328,6 @@ def _load_with_ruamel(source: SourceFile, text: str) -> list[Any]:
         except Exception as exc:
             source.syntax = _syntax_problem(exc, text)
             return []
-
-
-class Target(NamedTuple):
-    path: Path
-    display: str
-    explicit: bool
-
-
-class Excludes:
-    """Exclude patterns: plain names match any path component; globs match a component or,
-    with a ``/``, the path relative to the walked folder."""
-
-    def __init__(self, patterns: Sequence[str]) -> None:
-        cleaned = [p.rstrip("/") for p in patterns if p.strip("/")]
-        self.names = {p for p in cleaned if not any(c in p for c in "*?[/")}
-        self.globs = [p for p in cleaned if "/" not in p and p not in self.names]
-        self.paths = [p for p in cleaned if "/" in p]
-
-    def match(self, rel_parts: Sequence[str], name: str) -> bool:
-        if name in self.names or any(fnmatch.fnmatchcase(name, g) for g in self.globs):
-            return True
-        if self.paths:
-            rel = "/".join([*rel_parts, name])
-            return any(
-                fnmatch.fnmatchcase(rel, p) or fnmatch.fnmatchcase(rel, p + "/*")
-                for p in self.paths
-            )
-        return False
-
-
-def walk(directory: Path, excludes: Sequence[str], display_prefix: str) -> Iterator[Target]:
-    """YAML files under ``directory``, sorted, skipping excluded names and globs."""
-    rules = Excludes(excludes)
-    for current, dirs, files in os.walk(directory):
-        rel_dir = os.path.relpath(current, directory)
-        rel_parts = [] if rel_dir == "." else rel_dir.split(os.sep)
-        dirs[:] = sorted(d for d in dirs if not rules.match(rel_parts, d))
-        for name in sorted(files):
-            if not name.endswith((".yaml", ".yml")) and name != "Kustomization":
-                continue
-            if rules.match(rel_parts, name):
-                continue
-            rel = "/".join([*rel_parts, name])
-            yield Target(Path(current, name), display_prefix + rel, explicit=False)
-
-
-def discover(
-    paths: Iterable[str],
-    excludes: Sequence[str],
-    root: Path | None = None,
-    listing: Sequence[Path] = (),
-) -> list[Target]:
-    """Expand the command-line paths into files; a missing path is an error.
-
-    A folder inside ``root`` is expanded from ``listing`` (the project's files,
-    already listed once) rather than walked again.
-    """
-    targets: list[Target] = []
-    base = os.path.abspath(root) if root is not None else None
-    for raw in paths:
-        if raw == "-":
-            targets.append(Target(Path("-"), "-", explicit=True))
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            prefix = "" if raw in (".", "./") else raw.rstrip("/") + "/"
-            found = _from_listing(path, prefix, base, listing)
-            if found is None:
-                found = list(walk(path, excludes, prefix))
-            if not found:
-                raise InputError(
-                    f"no YAML files in {raw}",
-                    "fluxnotify reads *.yaml and *.yml files (in a git repository, those git"
-                    " does not ignore); check the path, --exclude and .gitignore",
-                )
-            targets.extend(found)
-        elif path.is_file():
-            targets.append(Target(path, raw, explicit=True))
-        elif path.exists():
-            raise InputError(f"{raw} is neither a file nor a directory")
-        else:
-            raise InputError(f"no such file or directory: {raw}")
-    return targets
-
-
-def _from_listing(
-    folder: Path, prefix: str, base: str | None, listing: Sequence[Path]
-) -> list[Target] | None:
-    """The listed files under ``folder`` when it lies inside the listed root, else None."""
-    absolute = os.path.abspath(folder)
-    if base is None or not listing or not (absolute == base or absolute.startswith(base + os.sep)):
-        return None
-    start = len(absolute) + 1
-    found = []
-    for path in listing:
-        text = os.path.abspath(path)
-        if text.startswith(absolute + os.sep):
-            rel = text[start:].replace(os.sep, "/")
-            found.append(Target(path, prefix + rel, explicit=False))
-    return found
 
 
 def load_target(target: Target) -> SourceFile:

@@ -1,0 +1,179 @@
+"""Finding the files to read: the command-line paths, and the project's YAML files.
+
+A folder is walked in sorted order, skipping excluded names and globs; in a git
+repository the project is what git tracks or would track, listed once.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import subprocess
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from fluxnotify.errors import InputError
+
+DEFAULT_EXCLUDES: tuple[str, ...] = (
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+    ".terraform",
+    ".direnv",
+    ".idea",
+    ".vscode",
+)
+
+KUSTOMIZATION_FILES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
+
+
+class Target(NamedTuple):
+    path: Path
+    display: str
+    explicit: bool
+
+
+class Excludes:
+    """Exclude patterns: plain names match any path component; globs match a component or,
+    with a ``/``, the path relative to the walked folder."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        cleaned = [p.rstrip("/") for p in patterns if p.strip("/")]
+        self.names = {p for p in cleaned if not any(c in p for c in "*?[/")}
+        self.globs = [p for p in cleaned if "/" not in p and p not in self.names]
+        self.paths = [p for p in cleaned if "/" in p]
+
+    def match(self, rel_parts: Sequence[str], name: str) -> bool:
+        if name in self.names or any(fnmatch.fnmatchcase(name, g) for g in self.globs):
+            return True
+        if self.paths:
+            rel = "/".join([*rel_parts, name])
+            return any(
+                fnmatch.fnmatchcase(rel, p) or fnmatch.fnmatchcase(rel, p + "/*")
+                for p in self.paths
+            )
+        return False
+
+
+def walk(directory: Path, excludes: Sequence[str], display_prefix: str) -> Iterator[Target]:
+    """YAML files under ``directory``, sorted, skipping excluded names and globs."""
+    rules = Excludes(excludes)
+    for current, dirs, files in os.walk(directory):
+        rel_dir = os.path.relpath(current, directory)
+        rel_parts = [] if rel_dir == "." else rel_dir.split(os.sep)
+        dirs[:] = sorted(d for d in dirs if not rules.match(rel_parts, d))
+        for name in sorted(files):
+            if not name.endswith((".yaml", ".yml")) and name != "Kustomization":
+                continue
+            if rules.match(rel_parts, name):
+                continue
+            rel = "/".join([*rel_parts, name])
+            yield Target(Path(current, name), display_prefix + rel, explicit=False)
+
+
+def discover(
+    paths: Iterable[str],
+    excludes: Sequence[str],
+    root: Path | None = None,
+    listing: Sequence[Path] = (),
+) -> list[Target]:
+    """Expand the command-line paths into files; a missing path is an error.
+
+    A folder inside ``root`` is expanded from ``listing`` (the project's files,
+    already listed once) rather than walked again.
+    """
+    targets: list[Target] = []
+    base = os.path.abspath(root) if root is not None else None
+    for raw in paths:
+        if raw == "-":
+            targets.append(Target(Path("-"), "-", explicit=True))
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            prefix = "" if raw in (".", "./") else raw.rstrip("/") + "/"
+            found = _from_listing(path, prefix, base, listing)
+            if found is None:
+                found = list(walk(path, excludes, prefix))
+            if not found:
+                raise InputError(
+                    f"no YAML files in {raw}",
+                    "fluxnotify reads *.yaml and *.yml files (in a git repository, those git"
+                    " does not ignore); check the path, --exclude and .gitignore",
+                )
+            targets.extend(found)
+        elif path.is_file():
+            targets.append(Target(path, raw, explicit=True))
+        elif path.exists():
+            raise InputError(f"{raw} is neither a file nor a directory")
+        else:
+            raise InputError(f"no such file or directory: {raw}")
+    return targets
+
+
+def _from_listing(
+    folder: Path, prefix: str, base: str | None, listing: Sequence[Path]
+) -> list[Target] | None:
+    """The listed files under ``folder`` when it lies inside the listed root, else None."""
+    absolute = os.path.abspath(folder)
+    if base is None or not listing or not (absolute == base or absolute.startswith(base + os.sep)):
+        return None
+    start = len(absolute) + 1
+    found = []
+    for path in listing:
+        text = os.path.abspath(path)
+        if text.startswith(absolute + os.sep):
+            rel = text[start:].replace(os.sep, "/")
+            found.append(Target(path, prefix + rel, explicit=False))
+    return found
+
+
+def project_listing(root: Path, excludes: Sequence[str]) -> list[Path]:
+    """The YAML files of the project: what git tracks or would track (ignored files are
+    not part of the project), else every file under the root."""
+    listed = _git_listing(root)
+    if listed is None:
+        return [target.path for target in walk(root, excludes, "")]
+    rules = Excludes(excludes)
+    excluded_dirs: dict[str, bool] = {}
+    out = []
+    for rel in sorted(set(filter(None, listed.split("\0")))):
+        folder, _, name = rel.rpartition("/")
+        if folder not in excluded_dirs:
+            parts = folder.split("/") if folder else []
+            excluded_dirs[folder] = any(rules.match(parts[:i], parts[i]) for i in range(len(parts)))
+        if excluded_dirs[folder] or rules.match(folder.split("/") if folder else [], name):
+            continue
+        out.append(root / rel)
+    return out
+
+
+def _git_listing(root: Path) -> str | None:
+    if not (root / ".git").exists():
+        return None
+    try:
+        return subprocess.run(
+            [
+                "git",
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+                "--",
+                "*.yaml",
+                "*.yml",
+                "**/Kustomization",
+            ],
+            cwd=root,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout.decode("utf-8", "surrogateescape")
+    except (OSError, subprocess.SubprocessError):
+        return None

@@ -1,0 +1,64 @@
+"""Discovery: the files that command-line paths name, sorted, without excluded ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from validate_support import write
+
+from fluxnotify.discovery import DEFAULT_EXCLUDES, discover, walk
+from fluxnotify.errors import InputError
+
+
+def test_discover_walks_sorted_with_display_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("b/two.yml", "a/one.yaml", "a/Kustomization", "a/notes.txt", "top.yaml"):
+        write(tmp_path, name, "x: 1\n")
+    monkeypatch.chdir(tmp_path)
+    assert [t.display for t in discover(["."], DEFAULT_EXCLUDES)] == [
+        "top.yaml",
+        "a/Kustomization",
+        "a/one.yaml",
+        "b/two.yml",
+    ]
+    assert [t.display for t in discover(["a/", "top.yaml"], DEFAULT_EXCLUDES)] == [
+        "a/Kustomization",
+        "a/one.yaml",
+        "top.yaml",
+    ]
+    named = discover(["top.yaml"], DEFAULT_EXCLUDES)
+    assert [(t.display, t.explicit) for t in named] == [("top.yaml", True)]
+    assert not discover(["a"], DEFAULT_EXCLUDES)[0].explicit
+
+
+def test_default_and_custom_excludes(tmp_path: Path) -> None:
+    for name in (
+        "keep.yaml",
+        ".git/config.yaml",
+        "node_modules/pkg/x.yaml",
+        "charts/c/values.yaml",
+        "apps/a/values.yaml",
+        "apps/a/app.tmpl.yaml",
+        "apps/a/kustomization.yaml",
+    ):
+        write(tmp_path, name, "x: 1\n")
+    found = [t.display for t in walk(tmp_path, DEFAULT_EXCLUDES, "")]
+    assert ".git/config.yaml" not in found
+    assert "node_modules/pkg/x.yaml" not in found
+    assert "charts/c/values.yaml" in found
+    excludes = (*DEFAULT_EXCLUDES, "charts", "*.tmpl.yaml", "apps/*/values.yaml")
+    assert [t.display for t in walk(tmp_path, excludes, "")] == [
+        "keep.yaml",
+        "apps/a/kustomization.yaml",
+    ]
+
+
+def test_missing_path_and_empty_directory_are_input_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file or directory"):
+        discover([str(tmp_path / "nope.yaml")], DEFAULT_EXCLUDES)
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "README.md").write_text("hi")
+    with pytest.raises(InputError, match="no YAML files"):
+        discover([str(tmp_path / "empty")], DEFAULT_EXCLUDES)
