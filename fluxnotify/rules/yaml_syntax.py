@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from fluxnotify.loader import KUSTOMIZATION_FILES
+from fluxnotify.discovery import KUSTOMIZATION_FILES
 from fluxnotify.model import Problem, Severity, SourceFile
 
 ID = "yaml-syntax"
