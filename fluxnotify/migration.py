@@ -28,6 +28,7 @@ from fluxnotify.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     from fluxnotify.engine import Options
+    from fluxnotify.model import SourceFile
 
 KINDS = ("Alert", "Provider", "Receiver")
 #: The versions that ever existed or that people write by mistake (Alert v1, Receiver v1beta3).
@@ -414,6 +415,20 @@ def _indent(block: str, width: int) -> str:
     )
 
 
+def _note_unreadable(source: SourceFile, notes: list[Note]) -> None:
+    """A file validate reports as broken is skipped; say so if it names the notification API."""
+    try:
+        data = source.path.read_bytes()
+    except OSError:
+        return
+    if fluxversion.NOTIFICATION_GROUP.encode() in data:
+        syntax = source.syntax
+        assert syntax is not None
+        notes.append(
+            Note(source.display, syntax.line, f"not migrated: not valid YAML ({syntax.message})")
+        )
+
+
 # -- files ------------------------------------------------------------------------------------
 
 
@@ -544,6 +559,9 @@ def plan(options: Options) -> Plan:
     result = Plan([], [], {})
     seen: set[str] = set()
     for source in project.targets:
+        if source.syntax is not None:
+            _note_unreadable(source, result.notes)
+            continue
         real = os.path.realpath(source.path)
         if real in seen or not any(
             doc.group == fluxversion.NOTIFICATION_GROUP and doc.kind in KINDS

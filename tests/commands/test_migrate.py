@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from validate_support import Result, cli, console, validate, write
+from validate_support import CONSOLE_SCRIPT, REPO, Result, clean_env, cli, console, validate, write
 
 GROUP = "notification.toolkit.fluxcd.io"
 
@@ -166,6 +167,7 @@ def test_a_file_that_is_not_yaml_is_noted_and_the_rest_migrated(tmp_path: Path) 
     result = cli("migrate", "--flux-version", "2.9", "--write", cwd=root)
     assert result.code == 0
     assert "migrated alerts/alert.yaml (2 edits)" in result.stdout
+    assert "note: broken.yaml:4: not migrated: not valid YAML (" in result.stderr
     assert (root / "broken.yaml").read_text(encoding="utf-8").endswith("spec: [\n")
 
 
@@ -199,3 +201,54 @@ def test_toboshii_home_ops_migrates_with_only_the_api_version_lines_changed(
     again = console("migrate", "--write", "--flux-version", "2.9", cwd=root)
     assert (again.code, again.stdout) == (0, "nothing to migrate\n")
     assert _snapshot(root) == after
+
+
+PAGE = REPO / "docs" / "migrate.md"
+
+
+def test_the_worked_example_is_what_migrate_prints_and_writes(tmp_path: Path) -> None:
+    """docs/migrate.md: its files, run through its commands, give its transcript and result."""
+    page = PAGE.read_text(encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, timeout=60)
+    inputs = re.findall(r"^`([^`]+)`:\n\n```yaml\n(.*?)```", page, re.M | re.S)
+    assert len(inputs) == 2
+    for name, text in inputs:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    transcript = re.search(r"```console\n(.*?)```", page, re.S)
+    assert transcript is not None
+    runs = re.split(r"^\$ ", transcript.group(1), flags=re.M)[1:]
+    assert [run.split("\n", 1)[0].split()[:2] for run in runs] == [["fluxnotify", "migrate"]] * 3
+    codes = []
+    for run in runs:
+        command, shown = run.split("\n", 1)
+        proc = subprocess.run(
+            [str(CONSOLE_SCRIPT), *command.split()[1:]],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=clean_env(PYTHONUNBUFFERED="1"),
+            timeout=120,
+            check=False,
+        )
+        assert proc.stdout == shown, command
+        codes.append(proc.returncode)
+    assert codes == [1, 0, 0]
+    results = re.findall(r"^`([^`]+)` after `--write`:\n\n```yaml\n(.*?)```", page, re.M | re.S)
+    assert len(results) == 1
+    for name, text in results:
+        assert (tmp_path / name).read_text(encoding="utf-8") == text
+
+
+def test_the_page_documents_every_option(tmp_path: Path) -> None:
+    page = PAGE.read_text(encoding="utf-8")
+    help_text = cli("migrate", "--help", cwd=tmp_path).stdout
+    options = set(re.findall(r"(--[a-z][a-z-]+)", help_text)) - {"--help"}
+    assert options == {"--flux-version", "--write", "--root", "--exclude"}
+    for option in sorted(options):
+        assert f"| `{option}" in page, option
+    cli_page = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "(migrate.md)" in cli_page
+    assert "| `fluxnotify migrate" in readme
