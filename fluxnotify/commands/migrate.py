@@ -33,7 +33,7 @@ def migrate(
         list[str] | None,
         typer.Option(help="Skip files and folders matching this glob (repeatable)."),
     ] = None,
-) -> None:
+) -> int:
     """Rewrite Alert, Provider and Receiver to the apiVersion the target Flux release serves.
 
     Without --write, print a unified diff and exit 1 if anything would change.
@@ -67,7 +67,7 @@ def migrate(
             print(f"migrated {change.display} ({_edits(change.changes)})")
         if not changes:
             print("nothing to migrate")
-        raise typer.Exit(0)
+        return 0
     for change in changes:
         sys.stdout.write(migration.unified_diff(change))
     if changes:
@@ -78,7 +78,7 @@ def migrate(
         )
     else:
         print("nothing to migrate", file=sys.stderr)
-    raise typer.Exit(1 if changes else 0)
+    return 1 if changes else 0
 
 
 def _edits(count: int) -> str:
