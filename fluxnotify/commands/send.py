@@ -49,7 +49,7 @@ def send(
         str | None,
         typer.Option(
             "--type",
-            help="slack (default), discord, msteams, googlechat, rocket, generic, generic-hmac.",
+            help="Provider type when there is no --provider (default slack); any of the 32.",
             rich_help_panel=_DEST,
         ),
     ] = None,
@@ -103,6 +103,32 @@ def send(
             rich_help_panel=_DEST,
         ),
     ] = None,
+    api_base: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="Replace the API base URL Flux fixes for the type (api.telegram.org, "
+            "api.github.com, api.bitbucket.org/2.0, the PagerDuty/Datadog/Git host): for tests.",
+            rich_help_panel=_DEST,
+        ),
+    ] = None,
+    yes_post_status: Annotated[
+        bool,
+        typer.Option(
+            "--yes-post-status",
+            help="Really post the commit status (or pull-request comment) to the repository.",
+            rich_help_panel=_DEST,
+        ),
+    ] = False,
+    check_access: Annotated[
+        bool,
+        typer.Option(
+            "--check-access",
+            help="Commit-status types: read the repository with the token and say whether "
+            "it may post statuses; posts nothing.",
+            rich_help_panel=_DEST,
+        ),
+    ] = False,
     kind: Annotated[
         str, typer.Option(help="Kind of the involved object.", rich_help_panel=_EVENT)
     ] = "Kustomization",
@@ -213,6 +239,10 @@ def send(
         reason=reason,
         metadata=metadata or (),
         flux_version=flux_version,
+        api_base=api_base,
+        post_status=yes_post_status,
+        check_access=check_access,
+        dry_run=dry_run,
     )
     plan = send_plan.make_plan(inputs, load_objects)
     if verbose:
@@ -228,6 +258,13 @@ def send(
         from fluxnotify.errors import ConfigError
 
         raise ConfigError(plan.placeholder, hint=send_plan.PLACEHOLDER_HINT)
+    if plan.consent and not yes_post_status and not check_access:
+        raise UsageError(
+            f"{plan.consent}; add --yes-post-status to post it",
+            hint="see it first with --dry-run, or test the token with --check-access",
+        )
+    if plan.consent and output_format == "text":
+        typer.echo(f"fluxnotify: {plan.consent}", err=True)
     if verbose:
         typer.echo(send_plan.dry_run(plan, "text"), err=True)
     report, trail = send_plan.run(plan)

@@ -238,13 +238,23 @@ def explain(
     if failure is None:
         problem = f"{provider_type} message to {destination} (HTTP {status}, {timing})"
     elif failure in ("status", "slack-api"):
+        from fluxnotify.send.typeadvice import advice, error_text
+
+        if not code and failure == "status":
+            # Telegram's `description`, Matrix's `errcode`, Datadog's `errors`...
+            code = scrub(error_text(delivery.body)) or None
         answer = f"HTTP {status}" + (f" {code}" if code else "")
         if failure == "slack-api":
             answer = f"HTTP {status} with ok: false, error {code or '(none)'}"
         problem = f"{destination} answered {answer} ({timing})"
         if status == 429 and delivery.retry_after is not None:
             problem += f"; it asked to wait {delivery.retry_after:g}s"
-        meaning, fix = SLACK_ERRORS.get(code or "") or _STATUS.get(status or 0) or (None, None)
+        meaning, fix = (
+            advice(provider_type, status, delivery.body)
+            or SLACK_ERRORS.get(code or "")
+            or _STATUS.get(status or 0)
+            or (None, None)
+        )
         if meaning is None and status is not None and status >= 500:
             meaning, fix = "a failure on the receiver's side", "try again later"
         if code == "channel_not_found" and not channel and failure == "slack-api":

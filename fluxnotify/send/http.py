@@ -300,7 +300,7 @@ def _post(
     import httpx
 
     outgoing = client.build_request(
-        "POST",
+        request.method,
         request.url,
         content=request.body,
         headers=dict(request.headers),

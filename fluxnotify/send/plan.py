@@ -12,8 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
+from fluxnotify import providertypes
 from fluxnotify.errors import ConfigError, UsageError
 from fluxnotify.fluxversion import NEWEST, clamp, parse_flux_version
 from fluxnotify.matching import Event, match_alert
@@ -24,11 +25,10 @@ from fluxnotify.send.explain import Report, explain
 from fluxnotify.send.http import Seam, Settings, deliver
 from fluxnotify.send.payloads import (
     SLACK_API_URL,
-    SUPPORTED_TYPES,
     Destination,
     OutboundRequest,
     PayloadError,
-    build_request,
+    build_requests,
 )
 from fluxnotify.send.resolve import (
     DEFAULT_TIMEOUT,
@@ -41,7 +41,18 @@ from fluxnotify.send.resolve import (
 )
 
 PLACEHOLDER_HINT = "fill in the real address in the Secret (encrypted), or pass --address URL"
-_SHOWN_HEADERS = frozenset({"Content-Type", "Gotk-Component", "X-Signature"})
+_SHOWN_HEADERS = frozenset(
+    {
+        "Content-Type",
+        "Gotk-Component",
+        "X-Signature",
+        "Accept",
+        "X-Atlassian-Token",
+        "X-Requested-With",
+    }
+)
+#: Every type Flux 2.9 serves; the non-HTTP ones only with --dry-run.
+SUPPORTED_TYPES: tuple[str, ...] = tuple(providertypes.TYPES)
 
 
 @dataclass(frozen=True)
@@ -72,13 +83,20 @@ class Inputs:
     reason: str = events.DEFAULT_REASON
     metadata: Sequence[str] = ()
     flux_version: str | None = None
+    #: replaces the base URL the controller fixes (telegram, github, bitbucket...), for tests
+    api_base: str | None = None
+    #: the user agreed to post a commit status or a pull-request comment
+    post_status: bool = False
+    #: read the repository with the token instead of sending (commit-status types)
+    check_access: bool = False
+    dry_run: bool = False
 
 
 @dataclass(frozen=True)
 class Plan:
     """A request ready to send, with everything needed to explain it safely."""
 
-    request: OutboundRequest
+    requests: tuple[OutboundRequest, ...]
     settings: Settings
     provider_type: str
     channel: str
@@ -88,9 +106,36 @@ class Plan:
     #: the Provider's address cannot be a real one (``<url>``, ``YOUR/SLACK/WEBHOOK``): not sent
     placeholder: str | None = None
 
+    #: what a live send would do that the user must agree to (commit statuses, comments)
+    consent: str = ""
+    #: the message a non-HTTP type would publish, for --dry-run only
+    published: str = ""
+    #: --check-access: the one request reads the repository
+    access_check: bool = False
+    #: the address is no credential (API and repository URLs): URLs are shown whole
+    public: bool = False
+
+    @property
+    def request(self) -> OutboundRequest:
+        return self.requests[0]
+
     @property
     def destination(self) -> str:
-        return redact_url(self.request.url)
+        return shown_url(self.request, self.public)
+
+
+def shown_url(request: OutboundRequest, public: bool = False) -> str:
+    """The request's URL as output may show it: never a credential, in any part.
+
+    Webhook URLs are credentials: only their host and first path segment show. API and
+    repository URLs show whole, but for a user name, password or query.
+    """
+    url = request.shown_url or request.url
+    if not public:
+        return redact_url(url)
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, netloc, parts.path, "…" if parts.query else "", ""))
 
 
 def flux_version(text: str | None) -> str:
@@ -229,8 +274,8 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
             )
         if config.type not in SUPPORTED_TYPES:
             raise ConfigError(
-                f"Provider {config.ref} has type {config.type!r}; test-send supports "
-                f"{', '.join(SUPPORTED_TYPES)}"
+                f"Provider {config.ref} has type {config.type!r}, which Flux does not know; "
+                f"the types are: {', '.join(SUPPORTED_TYPES)}"
             )
     elif address is None:
         raise UsageError(
@@ -248,8 +293,15 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
     token, token_source = _token(inputs, config, warnings)
     if token:
         trail.append(f"token from {token_source}")
-    if token and ptype not in ("slack", "generic-hmac"):
+    facts = providertypes.TYPES[ptype]
+    given_token = token  # scrubbed from output even when the type ignores it
+    password = config.password if config else ""
+    if token and not facts.reads_token and facts.basic_auth and not password:
+        # zulip: the token given here is the bot's API key, the Secret's `password`
+        password, token = token, ""
+    if token and not facts.reads_token:
         warnings.append(f"Flux sends no token for {ptype} Providers; it is ignored")
+        token = ""
 
     channel = _pick(inputs.channel, "--channel", config.channel if config else "", warnings)
     username = _pick(inputs.username, "--username", config.username if config else "", warnings)
@@ -260,6 +312,9 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
         channel=channel,
         username=username,
         headers=config.headers if config else {},
+        password=password,
+        api_base=inputs.api_base or "",
+        secret_keys=config.secret_keys if config else frozenset(),
     )
     event = events.make_event(
         kind=inputs.kind,
@@ -276,12 +331,42 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
         alert_summary=alert.summary if alert else None,
     )
     warnings.extend(merged.conflicts)
+    published = consent = ""
     try:
-        request = build_request(merged.event, dest, version)
+        if not facts.http:
+            published = _published(merged.event, dest, inputs)
+            requests: list[OutboundRequest] = []
+        elif facts.git or ptype == "githubdispatch":
+            from fluxnotify.send import gitstatus
+
+            if inputs.check_access and facts.transport == providertypes.COMMIT_STATUS:
+                requests = [gitstatus.access_request(dest)]
+            else:
+                requests = gitstatus.build_git_requests(merged.event, dest, version)
+                consent = _consent(facts, dest)
+            if config and config.commit_status_expr:
+                warnings.append(
+                    f"Provider {config.ref} sets spec.commitStatusExpr: test-send does not "
+                    "evaluate CEL and uses the default status id"
+                )
+        else:
+            requests = build_requests(merged.event, dest, version)
     except PayloadError as exc:
         if placeholder:
             raise ConfigError(placeholder, hint=PLACEHOLDER_HINT) from None
         raise (ConfigError if config else UsageError)(str(exc)) from None
+    if inputs.check_access and facts.transport != providertypes.COMMIT_STATUS:
+        raise UsageError("--check-access is for the commit-status and comment types")
+    if not requests and not inputs.dry_run:
+        raise UsageError(
+            f"test-send cannot publish to {ptype}: Flux reaches it over "
+            f"{_PROTOCOLS[ptype]}, not HTTP; --dry-run shows the message it would publish. "
+            "To test delivery, apply the Provider and an Alert in a cluster and watch "
+            "the Alert's events (kubectl describe alert)"
+        )
+    if not requests:
+        requests = [OutboundRequest(url=dest.address, headers={}, body=b"", payload=None)]
+    request = requests[0]
 
     parts = urlsplit(dest.address)
     if ptype == "slack" and not request.api_mode and "chat.postMessage" in parts.path:
@@ -304,15 +389,29 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
         cert_source=cert_source,
     )
     secrets = [
-        token,
+        given_token,
         *(config.secrets if config else ()),
         inputs.proxy or "",
         *pem_secrets(inputs.key_pem),
+        password,
     ]
-    # request.url differs from the address for discord (the /slack endpoint).
-    scrub = Scrubber.for_urls({request.url, dest.address}, secrets)
+    # request.url differs from the address for discord (the /slack endpoint); a URL with
+    # a shown form (telegram) has its credential in the secrets already.
+    public = "address" not in facts.credentials and facts.http
+    urls = {dest.address, *(r.url for r in requests if not r.shown_url)}
+    if public:
+        # only the parts of these URLs that can hold a credential
+        userinfo = (urlsplit(u) for u in urls if "://" in u)
+        secrets += [p for u in userinfo for p in (u.username or "", u.password or "", u.query)]
+        urls = set()
+    if not facts.http:
+        urls = {u for u in urls if "://" in u}
+        # an Event Hubs connection string holds its key
+        key = "address" in facts.credentials and "SharedAccessKey" in dest.address
+        secrets.append(dest.address if key else "")
+    scrub = Scrubber.for_urls(urls, secrets)
     return Plan(
-        request=request,
+        requests=tuple(requests),
         settings=settings,
         provider_type=ptype,
         channel=channel,
@@ -320,7 +419,48 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
         warnings=tuple(scrub(w) for w in warnings),
         trail=tuple(scrub(t) for t in trail),
         placeholder=placeholder,
+        consent=consent,
+        published=published,
+        access_check=inputs.check_access,
+        public=public,
     )
+
+
+_PROTOCOLS = {"googlepubsub": "gRPC", "azureeventhub": "AMQP", "nats": "the NATS protocol"}
+
+
+def _consent(facts: providertypes.TypeFacts, dest: Destination) -> str:
+    what = "a commit status" if facts.transport == providertypes.COMMIT_STATUS else "a comment"
+    if facts.name == "githubdispatch":
+        return ""
+    return f"this posts {what} to the repository of {redact_url(dest.address)}"
+
+
+def _published(event: events.Event, dest: Destination, inputs: Inputs) -> str:
+    """What a non-HTTP type publishes, as text: where, then the message."""
+    from fluxnotify.send import gojson
+
+    data = gojson.dumps(event.to_go()).decode("utf-8")
+    if dest.type == "googlepubsub":
+        if not dest.address or not dest.channel:
+            raise PayloadError("googlepubsub needs the project ID (address) and topic (channel)")
+        attributes = json.dumps(dict(sorted(dest.headers.items())), ensure_ascii=False)
+        return (
+            f"PUBLISH projects/{dest.address}/topics/{dest.channel}\n"
+            f"attributes: {attributes if dest.headers else '(none)'}\n\n{data}"
+        )
+    if dest.type == "azureeventhub":
+        if "SharedAccessKey" in dest.address:
+            where = "the event hub of the connection string"
+        else:
+            namespace = dest.channel
+            if ".servicebus." not in namespace:
+                namespace += ".servicebus.windows.net"
+            where = f"event hub {dest.address} in namespace {namespace}"
+        return f"SEND to {where} (one event)\n\n{data}"
+    if not dest.address or not dest.channel:
+        raise PayloadError("nats needs the server URL (address) and the subject (channel)")
+    return f"PUB {dest.channel} {len(data.encode())}\n\n{data}"
 
 
 def shown_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -337,37 +477,94 @@ def shown_headers(headers: Mapping[str, str]) -> dict[str, str]:
 
 
 def dry_run(plan: Plan, output_format: str) -> str:
-    """The request line, headers and exact body; nothing is sent."""
-    headers = shown_headers(plan.request.headers)
+    """The request lines, headers and exact bodies; nothing is sent."""
+    if plan.published:
+        if output_format == "json":
+            doc = {"dry_run": True, "published": plan.published, "warnings": list(plan.warnings)}
+            return plan.scrub(json.dumps(doc, ensure_ascii=False))
+        return plan.scrub(plan.published)
     if output_format == "json":
-        doc = {
-            "dry_run": True,
-            "method": "POST",
-            "url": plan.destination,
-            "headers": headers,
-            "payload": plan.request.payload,
-            "warnings": list(plan.warnings),
-        }
+        docs = [
+            {
+                "method": r.method,
+                "url": shown_url(r, plan.public),
+                "headers": shown_headers(r.headers),
+                "payload": r.payload,
+                **({"step": r.step} if r.step else {}),
+            }
+            for r in plan.requests
+        ]
+        doc = {"dry_run": True, **docs[0], "warnings": list(plan.warnings)}
+        if len(docs) > 1:
+            doc["requests"] = docs
         return plan.scrub(json.dumps(doc, ensure_ascii=False))
-    lines = [f"POST {plan.destination}", *(f"{k}: {v}" for k, v in headers.items()), ""]
-    lines.append(plan.request.body.decode("utf-8"))
-    return plan.scrub("\n".join(lines))
+    blocks = []
+    for r in plan.requests:
+        lines = [f"# {r.step}"] if r.step and len(plan.requests) > 1 else []
+        lines += [
+            f"{r.method} {shown_url(r, plan.public)}",
+            *(f"{k}: {v}" for k, v in shown_headers(r.headers).items()),
+        ]
+        if r.body:
+            lines += ["", r.body.decode("utf-8")]
+        blocks.append("\n".join(lines))
+    return plan.scrub("\n\n".join(blocks))
 
 
 def run(plan: Plan, seam: Seam | None = None) -> tuple[Report, tuple[str, ...]]:
     """Send, and return the report plus the lines ``--verbose`` shows."""
-    delivery = deliver(plan.request, plan.settings, seam)
+    delivery = None
+    verbose: list[str] = []
+    request = plan.request
+    for request in plan.requests:
+        delivery = deliver(request, plan.settings, seam)
+        verbose += [f"{request.step}: {line}" if request.step else line for line in delivery.trail]
+        if not delivery.delivered:
+            break
+    assert delivery is not None
     report = explain(
         delivery,
-        destination=plan.destination,
+        destination=shown_url(request, plan.public),
         provider_type=plan.provider_type,
         timeout=plan.settings.timeout,
         scrub=plan.scrub,
         channel=plan.channel,
         warnings=plan.warnings,
     )
-    verbose = [*delivery.trail]
+    if plan.access_check and delivery.delivered:
+        report = _access_report(plan, report, delivery.body)
     if delivery.body and not delivery.delivered:
         body = " ".join(delivery.body.split())[:300]
         verbose.append(f"response body: {body}")
     return report, tuple(plan.scrub(line) for line in verbose)
+
+
+def _access_report(plan: Plan, report: Report, body: str) -> Report:
+    """Whether the repository answer says the token may post statuses."""
+    from dataclasses import replace
+
+    from fluxnotify.send.gitstatus import can_write
+
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        answer = None
+    where = plan.destination
+    verdict = can_write(plan.provider_type, answer)
+    if verdict is None:
+        problem = (
+            f"the token can read the repository at {where}; the answer does not say "
+            "whether it may post commit statuses (try --dry-run, then --yes-post-status)"
+        )
+        return replace(report, problem=problem)
+    if verdict:
+        return replace(
+            report, problem=f"the token can read the repository at {where} and may post statuses"
+        )
+    return replace(
+        report,
+        delivered=False,
+        problem=f"the token can read the repository at {where} but may not post statuses",
+        meaning="statuses need write (push) access, or a GitLab Developer role",
+        fix="give the token write access to the repository",
+    )

@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import yaml
 
+from fluxnotify import providertypes
 from fluxnotify.errors import ConfigError, UsageError
 from fluxnotify.fluxversion import NOTIFICATION_GROUP, minor_of
 from fluxnotify.redact import pem_secrets
@@ -31,8 +32,6 @@ DEFAULT_TIMEOUT = 15.0
 _DURATION = re.compile(r"^(?:[0-9]+(?:\.[0-9]+)?(?:ms|s|m))+$")
 _DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ms|s|m)")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0}
-#: Types whose notifier receives the certSecretRef TLS config (reference 3b table).
-_TLS_TYPES = frozenset({"slack", "rocket", "msteams", "generic", "generic-hmac"})
 #: certSecretRef keys and their deprecated names (reference 3a): CA, client certificate, key.
 _TLS_KEYS = (("ca.crt", "caFile"), ("tls.crt", "certFile"), ("tls.key", "keyFile"))
 _PASS_ADDRESS = (
@@ -66,6 +65,9 @@ class ProviderConfig:
     key_pem: str | None = field(default=None, repr=False)
     timeout: float = DEFAULT_TIMEOUT
     secrets: tuple[str, ...] = field(default=(), repr=False)  # to scrub from any output
+    password: str = field(default="", repr=False)  # the Secret's, only as a pair with username
+    secret_keys: frozenset[str] = frozenset()  # every key of the Secret (GitHub App keys...)
+    commit_status_expr: str = ""
     warnings: tuple[str, ...] = ()
     trail: tuple[str, ...] = ()  # how it was resolved, for --verbose
 
@@ -296,6 +298,7 @@ def resolve_provider(
             hint=_PASS_ADDRESS,
         )
     token = data.get("token", "")
+    secret_password = ""
     username = str(spec.get("username") or "")
     user, password = data.get("username"), data.get("password")
     modern = minor_of(flux_version) >= 7
@@ -309,6 +312,7 @@ def resolve_provider(
         token = ""
     elif user is not None and (password is not None or not modern):
         username = user
+        secret_password = password or ""
     if not modern:
         token = token.strip()
     if "\n" in token or "\r" in token:
@@ -347,8 +351,9 @@ def resolve_provider(
         warnings.append(f"Provider {ref}: the Secret's `proxy` key is deprecated")
 
     ca_pem = cert_pem = key_pem = None
+    facts = providertypes.TYPES.get(ptype)
     if spec.get("certSecretRef"):
-        if ptype in _TLS_TYPES:
+        if facts is not None and facts.tls:
             certs = secret("certSecretRef", "certificate")
             ca_pem, cert_pem, key_pem = (
                 _tls_key(certs, key, legacy, ref, warnings) for key, legacy in _TLS_KEYS
@@ -358,6 +363,9 @@ def resolve_provider(
                 raise _half_pair(certs, ref, f"{ns}/{cert_secret}" if ns else str(cert_secret))
         else:
             warnings.append(f"Flux ignores certSecretRef for {ptype} Providers")
+    elif facts is not None and facts.git and data.get("ca.crt"):
+        # The Git types take TLS from the secretRef Secret when there is no certSecretRef.
+        ca_pem = data["ca.crt"]
 
     secrets = (
         token,
@@ -365,6 +373,8 @@ def resolve_provider(
         proxy_secret.get("password", ""),
         *headers.values(),
         *pem_secrets(key_pem),
+        secret_password,
+        *(data[k] for k in ("githubAppPrivateKey", "creds", "nkey") if data.get(k)),
     )
     return ProviderConfig(
         ref=ref,
@@ -380,6 +390,9 @@ def resolve_provider(
         key_pem=key_pem,
         timeout=timeout,
         secrets=tuple(s for s in secrets if s),
+        password=secret_password,
+        secret_keys=frozenset(data),
+        commit_status_expr=str(spec.get("commitStatusExpr") or ""),
         warnings=tuple(warnings),
         trail=tuple(trail),
     )
