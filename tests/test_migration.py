@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import difflib
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -523,3 +524,22 @@ def test_a_file_that_cannot_be_staged_changes_nothing(tmp_path: Path) -> None:
         write_all(changes)
     assert first.read_bytes() == b"a: 1\n"
     assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.needs_shared
+def test_corpus_files_set_back_to_v1beta2_migrate_to_their_exact_bytes(shared: Path) -> None:
+    """Every corpus file with current notification objects, its apiVersions turned back to
+    v1beta2 by text, migrates to exactly the file as its authors wrote it."""
+    checked = 0
+    for path in sorted((shared / "corpus").rglob("*.y*ml")):
+        if "templates" in path.parts:
+            continue
+        text = path.read_bytes().decode("utf-8")
+        if f"{GROUP}/v1" not in text or rewrite(text, "2.9").changes:
+            continue
+        old = re.sub(rf"{re.escape(GROUP)}/v1(beta3)?\b", f"{GROUP}/v1beta2", text)
+        if old == text:
+            continue
+        checked += 1
+        assert rewrite(old, "2.9").text == text, path
+    assert checked >= 40
