@@ -17,7 +17,7 @@ import difflib
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -28,7 +28,8 @@ from fluxnotify.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     from fluxnotify.engine import Options
-    from fluxnotify.model import SourceFile
+    from fluxnotify.model import Document, SourceFile
+    from fluxnotify.project import Project
 
 KINDS = ("Alert", "Provider", "Receiver")
 #: The versions that ever existed or that people write by mistake (Alert v1, Receiver v1beta3).
@@ -575,4 +576,66 @@ def plan(options: Options) -> Plan:
         result.notes.extend(found)
         if change is not None:
             result.changes.append(change)
+    if result.changes:
+        result.notes.extend(_patch_targets(options, project))
     return result
+
+
+def _patch_targets(options: Options, project: Project) -> Iterator[Note]:
+    """Kustomize patches whose target names an Alert, Provider or Receiver version that migrate
+    replaces: once the objects move, such a patch no longer selects them, silently."""
+    from fluxnotify.engine import flux_version_for
+
+    for source in project.files.values():
+        if not source.parsed and any(_patches_kinds(doc) for doc in source.documents):
+            # scanned for references only: its patches were kept as kinds, without versions
+            from fluxnotify.parsing import load
+
+            source = load(source.path, source.display, full=True)
+        for doc in source.documents:
+            if doc.kind != "Kustomization":
+                continue
+            top: tuple[str, ...] = ("spec",) if doc.group == "kustomize.toolkit.fluxcd.io" else ()
+            holder = doc.spec if top else doc.data
+            for key in ("patches", "patchesJson6902"):
+                items = holder.get(key)
+                for position, item in enumerate(items if isinstance(items, list) else ()):
+                    target = item.get("target") if isinstance(item, dict) else None
+                    if not isinstance(target, dict) or target.get("kind") not in KINDS:
+                        continue
+                    group, version = target.get("group"), target.get("version")
+                    if group not in (None, fluxversion.NOTIFICATION_GROUP) or not version:
+                        continue
+                    kind = target["kind"]
+                    flux, _ = flux_version_for(options, project, source)
+                    new, _ = target_api_version(
+                        f"{fluxversion.NOTIFICATION_GROUP}/{version}", kind, flux
+                    )
+                    if new is None:
+                        continue
+                    line, _ = doc.locate((*top, key, position, "target", "version"))
+                    yield Note(
+                        _shown(source.display),
+                        line,
+                        f"this patch targets {kind} version {version}; migrated {kind}s are"
+                        f" {new.rpartition('/')[2]} and it would no longer apply to them:"
+                        " change target.version with them",
+                    )
+
+
+def _patches_kinds(doc: Document) -> bool:
+    patches = doc.spec.get("patches") if doc.kind == "Kustomization" else None
+    return isinstance(patches, list) and any(
+        isinstance(item, dict)
+        and isinstance(item.get("target"), dict)
+        and item["target"].get("kind") in KINDS
+        for item in patches
+    )
+
+
+def _shown(display: str) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    if not os.path.isabs(display):
+        return display
+    relative = os.path.relpath(display)
+    return display if relative.startswith("..") else relative.replace(os.sep, "/")

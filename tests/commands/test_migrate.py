@@ -252,3 +252,69 @@ def test_the_page_documents_every_option(tmp_path: Path) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "(migrate.md)" in cli_page
     assert "| `fluxnotify migrate" in readme
+
+
+KUSTOMIZATION = """
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - alert.yaml
+patches:
+  - target:
+      kind: Alert
+      version: v1beta2
+    patch: |
+      - op: add
+        path: /spec/eventMetadata/env
+        value: prod
+  - target:
+      kind: Alert
+      version: v1beta3
+    path: already-current.yaml
+"""
+
+FLUX_KUSTOMIZATION = """
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./alerts
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  patches:
+    - target:
+        group: notification.toolkit.fluxcd.io
+        version: v1beta1
+        kind: Receiver
+      patch: |
+        - op: replace
+          path: /spec/secretRef/name
+          value: other
+"""
+
+
+def test_patches_that_target_the_old_version_get_a_note(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    write(root, "alerts/kustomization.yaml", KUSTOMIZATION)
+    write(root, "clusters/apps.yaml", FLUX_KUSTOMIZATION)
+    result = cli("migrate", "--flux-version", "2.9", "alerts", cwd=root)
+    assert result.code == 1
+    notes = [line for line in result.stderr.splitlines() if "this patch targets" in line]
+    assert notes == [
+        "note: alerts/kustomization.yaml:8: this patch targets Alert version v1beta2; migrated"
+        " Alerts are v1beta3 and it would no longer apply to them: change target.version with them",
+        "note: clusters/apps.yaml:16: this patch targets Receiver version v1beta1; migrated"
+        " Receivers are v1 and it would no longer apply to them: change target.version with them",
+    ]
+    # nothing to migrate, nothing to warn about
+    assert (
+        cli("migrate", "--flux-version", "2.9", "receiver.yaml", cwd=root).stderr.count(
+            "this patch targets"
+        )
+        == 0
+    )
