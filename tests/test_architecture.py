@@ -29,8 +29,6 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "fluxnotify.project",
         "fluxnotify.graph",
         "fluxnotify.index",
-        "fluxnotify.loader",
-        # where the loader's jobs go when it is split (issue 9): discovery and parsing
         "fluxnotify.discovery",
         "fluxnotify.parsing",
         "fluxnotify.scan",
@@ -44,6 +42,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "fluxnotify.positions",
         "fluxnotify.fluxversion",
         "fluxnotify.providertypes",
+        "fluxnotify.gitrepo",
         "fluxnotify.schemas",
         "fluxnotify._validators",
         "fluxnotify.errors",
