@@ -164,3 +164,10 @@ def test_the_changelog_lists_what_exists() -> None:
     for name in FORMATS:
         assert f"`{name}`" in unreleased, f"add output format `{name}` to CHANGELOG.md"
     assert re.search(r"^\[Unreleased\]: https://", changelog, re.M)
+
+
+def test_the_changelog_says_each_thing_once() -> None:
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    entries = re.findall(r"^- (`fluxnotify [a-z-]+`):", changelog, re.M)
+    assert entries
+    assert sorted(set(entries)) == sorted(entries), "a command has two CHANGELOG entries"
