@@ -123,6 +123,12 @@ def route(
             raise UsageError(f"--metadata {item!r}: write KEY=VALUE")
         extra[key if "/" in key else f"{KIND_GROUPS[kind]}/{key}"] = value
     project, _ = load(paths or ["."], root)
+    known = sorted(project.index.graph.clusters)
+    if cluster is not None and known and cluster not in known:
+        raise UsageError(
+            f"--cluster {cluster}: the repository has no such cluster",
+            f"its clusters: {', '.join(known)}",
+        )
     defined = objects_named(project, kind, name)
     if namespace is not None:
         defined = [p for p in defined if p.placement.namespace in (namespace, None)]

@@ -286,6 +286,25 @@ def test_exit_1_when_delivered_nowhere(project: Path) -> None:
     assert console(*args, cwd=project).code == 1
 
 
+def test_cluster_chooses_where_the_event_comes_from(project: Path) -> None:
+    result = cli(
+        "route",
+        *EVENT,
+        "--cluster",
+        "clusters/staging",
+        "-f",
+        "json",
+        "--root",
+        project,
+        cwd=project,
+    )
+    rows = {row["name"]: row for row in json.loads(result.stdout)["alerts"]}
+    # staging's Alert now sees the event, and finds no Provider `slack` in staging's shop
+    assert rows["staging-only"]["check"] == "provider-missing"
+    assert rows["team"]["check"] == "cluster"
+    assert result.code == 1
+
+
 def test_commit_status_update_metadata_reaches_the_git_provider(project: Path) -> None:
     result = cli(
         "route",
@@ -314,6 +333,10 @@ def test_commit_status_update_metadata_reaches_the_git_provider(project: Path) -
         (("--all", "--kind", "HelmRelease"), "--all routes every object: drop --kind"),
         (("--kind", "HelmRelease", "--name", "podinfo", "-f", "dot"), "add --all"),
         (("--kind", "HelmRelease", "--name", "podinfo", "-m", "novalue"), "write KEY=VALUE"),
+        (
+            ("--kind", "HelmRelease", "--name", "podinfo", "--cluster", "prod"),
+            "hint: its clusters: clusters/prod, clusters/staging",
+        ),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(project: Path, args: tuple[str, ...], says: str) -> None:
