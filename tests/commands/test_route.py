@@ -370,3 +370,20 @@ def test_cross_namespace_refs_blocked(tmp_path: Path) -> None:
     row = next(r for r in json.loads(result.stdout)["alerts"] if r["name"] == "watch-shop")
     assert row["check"] == "cross-namespace"
     assert "--no-cross-namespace-refs=true" in row["reason"]
+
+
+def test_a_project_without_alerts_discards_every_event(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "apps/releases.yaml",
+        HELMRELEASES.replace("  name: podinfo", "  name: podinfo\n  namespace: shop"),
+    )
+    result = console("route", *EVENT, "--root", tmp_path, tmp_path, cwd=tmp_path)
+    assert result.code == 1
+    assert result.stdout.splitlines() == [
+        "info event from HelmRelease shop/podinfo (cluster ?)",
+        "no Alert in the project: the event is discarded",
+    ]
+    empty = cli("route", "--all", "--root", tmp_path, tmp_path, cwd=tmp_path)
+    assert empty.code == 0
+    assert "errors that reach nobody: 1 of 2 objects" in empty.stdout
