@@ -18,16 +18,14 @@ import functools
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-#: Provider types that set commit statuses (isCommitStatusProvider).
-COMMIT_STATUS_TYPES = frozenset(
-    {"github", "gitlab", "gitea", "bitbucketserver", "bitbucket", "azuredevops"}
-)
+from fluxnotify import providertypes
+
+#: Provider types that set commit statuses (isCommitStatusProvider) and that comment on a
+#: pull or merge request (isChangeRequestProvider): the per-type table's transports.
+COMMIT_STATUS_TYPES = frozenset(providertypes.COMMIT_STATUS_TYPES)
+CHANGE_REQUEST_TYPES = frozenset(providertypes.CHANGE_REQUEST_TYPES)
 #: Provider types that forward commit-status updates as they are (isGenericProvider).
 GENERIC_TYPES = frozenset({"generic", "generic-hmac"})
-#: Provider types that comment on a pull or merge request (isChangeRequestProvider).
-CHANGE_REQUEST_TYPES = frozenset(
-    {"githubpullrequestcomment", "gitlabmergerequestcomment", "giteapullrequestcomment"}
-)
 #: Metadata keys the controller looks for, under the events API group.
 COMMIT_KEY = "event.toolkit.fluxcd.io/commit"
 CHANGE_REQUEST_KEY = "event.toolkit.fluxcd.io/change_request"
