@@ -28,7 +28,7 @@ from fluxnotify.model import (
     SourceFile,
 )
 from fluxnotify.project import Project
-from fluxnotify.root import find_root
+from fluxnotify.root import choose_root, find_root
 from fluxnotify.rules import DOCUMENT_RULES, FILE_RULES, RULES, SUPPRESSION_RULES, yaml_syntax
 from fluxnotify.rules.base import Rule
 
@@ -42,6 +42,8 @@ class Options(NamedTuple):
     config: Config = Config()
     #: keep what was read from files outside the targets (fluxnotify/cache.py)
     cache: bool = True
+    #: why ``root`` is the root (fluxnotify/root.py), for the text output's footer
+    root_reason: str = "from --root"
 
 
 def rule_levels(
@@ -137,6 +139,7 @@ def validate(options: Options) -> Report:
         notes,
         checked=tuple(checked),
         root=project.root,
+        root_reason=options.root_reason if options.root else choose_root(options.paths).reason,
     )
 
 

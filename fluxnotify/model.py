@@ -265,6 +265,8 @@ class Report(NamedTuple):
     checked: tuple[CheckedFile, ...] = ()
     #: the project root: reports that need repository-relative paths (GitLab) start there
     root: Path | None = None
+    #: why that folder is the root (the git top level, a configuration file, ...)
+    root_reason: str = ""
 
     def of_severity(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

@@ -1,9 +1,34 @@
-"""The project root: where the project's files, configuration and cache are found."""
+"""The project root: where the project's files, configuration and cache are found.
+
+Chosen, never guessed wide: every file under the root is read to resolve
+references, so a root that is too wide (``cd /tmp && fluxnotify validate
+some/dir`` reading all of /tmp) is slow and can meet anything (FIFOs, other
+people's files). In order:
+
+1. the git top level above the first path;
+2. else the nearest folder at or above it with ``.fluxnotify.yaml`` or a
+   ``[tool.fluxnotify]`` table in ``pyproject.toml`` (the project says where it starts);
+3. else the named folder itself, or a named file's folder.
+
+``--root`` sets it, to widen it on purpose. The text output says which root
+was used and why.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
+
+CONFIG_FILE = ".fluxnotify.yaml"
+_TOOL_TABLE = re.compile(r"(?m)^[ \t]*\[tool\.fluxnotify(?:\.[^\]]*)?\][ \t]*(?:#.*)?$")
+
+
+class Root(NamedTuple):
+    path: Path
+    #: why this folder, as the text output's footer says it
+    reason: str
 
 
 def git_top(folder: Path) -> Path | None:
@@ -15,16 +40,43 @@ def git_top(folder: Path) -> Path | None:
     return None
 
 
-def find_root(paths: Sequence[str]) -> Path:
-    """The root for the command-line ``paths`` (the first one counts; ``-`` or a missing
-    path counts as the current directory): the git top level above it; else the
-    current directory if it holds it; else that folder (a file's folder)."""
-    first = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
-    if not first.exists():
-        first = Path.cwd()
+def has_config(folder: Path) -> str | None:
+    """The configuration file ``folder`` holds (its name), or None."""
+    if (folder / CONFIG_FILE).is_file():
+        return CONFIG_FILE
+    pyproject = folder / "pyproject.toml"
+    try:
+        if pyproject.is_file() and _TOOL_TABLE.search(pyproject.read_text(encoding="utf-8")):
+            return "pyproject.toml [tool.fluxnotify]"
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def choose_root(paths: Sequence[str], explicit: Path | None = None) -> Root:
+    """The root for the command-line ``paths`` (the first one counts; ``-`` or a path that
+    does not exist counts as the current folder), and why."""
+    if explicit is not None:
+        return Root(explicit, "from --root")
+    named = bool(paths) and paths[0] != "-" and Path(paths[0]).exists()
+    first = Path(paths[0]) if named else Path.cwd()
     here = (first if first.is_dir() else first.parent).resolve()
     top = git_top(here)
     if top is not None:
-        return top
-    cwd = Path.cwd().resolve()
-    return cwd if cwd == here or cwd in here.parents else here
+        return Root(top, "the git top level")
+    for candidate in (here, *here.parents):
+        config = has_config(candidate)
+        if config is not None:
+            return Root(candidate, f"the nearest folder with {config}; not in git")
+    if not named:
+        what = "the current folder"
+    elif first.is_dir():
+        what = "the named folder"
+    else:
+        what = "the named file's folder"
+    return Root(here, f"{what}; not in git, no {CONFIG_FILE} above it; --root widens it")
+
+
+def find_root(paths: Sequence[str]) -> Path:
+    """The root folder for the command-line ``paths`` (see ``choose_root``)."""
+    return choose_root(paths).path

@@ -150,6 +150,7 @@ def test_text_output_says_which_gotk_was_used(tmp_path: Path) -> None:
         GOTK_COMMENT.format(version="v2.4.1"),
     )
     write(tmp_path, "clusters/prod/alert.yaml", V1BETA2_ALERT)
+    write(tmp_path, ".fluxnotify.yaml", "# the project root\n")
     result = cli("validate", "clusters/prod/alert.yaml", cwd=tmp_path)
     assert (
         "Flux 2.4 (from clusters/prod/flux-system/gotk-components.yaml)"

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from fluxnotify.root import find_root
+from fluxnotify.root import choose_root
 
 
 class OutputFormat(str, Enum):
@@ -75,11 +75,12 @@ def validate(
             )
     if root is not None and not root.is_dir():
         raise UsageError(f"--root: {root} is not a directory")
-    project_root = root or find_root(paths)
-    config = load_config(project_root, set(RULES))
+    chosen = choose_root(paths, root)
+    config = load_config(chosen.path, set(RULES))
     options = Options(
         paths=tuple(paths),
-        root=project_root,
+        root=chosen.path,
+        root_reason=chosen.reason,
         flux_version=parse_option(flux_version) if flux_version else None,
         exclude=tuple(exclude or ()),
         disable=tuple(disable or ()),

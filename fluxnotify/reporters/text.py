@@ -8,6 +8,8 @@ hook pays on every commit).
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fluxnotify.model import Report, Severity
@@ -47,8 +49,19 @@ def lines(report: Report) -> list[Line]:
         out.append([(f"note: {display}: {note}", None)])
     for version, reason in sorted(report.flux_versions.items()):
         out.append([(f"Flux {version} ({reason})", None)])
+    if report.root is not None and report.root_reason:
+        out.append([(f"Project root {_shown(report.root)} ({report.root_reason})", None)])
     out.append([(summary(report), "bold")])
     return out
+
+
+def _shown(root: Path) -> str:
+    """The root as the user would type it: relative when inside the current folder."""
+    try:
+        relative = os.path.relpath(root)
+    except ValueError:  # another drive (Windows)
+        return str(root)
+    return str(root) if relative.startswith("..") else relative
 
 
 def render(report: Report) -> str:

@@ -44,6 +44,8 @@ def test_a_named_file_without_objects_gets_a_note(tmp_path: Path) -> None:
     assert result.code == 0
     assert result.stdout == (
         "note: values.yaml: no Kubernetes object (apiVersion and kind) in it\n"
+        "Project root . (the named file's folder; not in git, no .fluxnotify.yaml above it;"
+        " --root widens it)\n"
         "0 errors, 0 warnings in 1 file (0 objects checked)\n"
     )
 
@@ -53,7 +55,11 @@ def test_a_walked_folder_of_other_yaml_is_quiet(tmp_path: Path) -> None:
     write(tmp_path, "values.yaml", "replicas: 2\n")
     result = cli("validate", ".", cwd=tmp_path)
     assert result.code == 0
-    assert result.stdout == "0 errors, 0 warnings in 2 files (0 objects checked)\n"
+    assert result.stdout == (
+        "Project root . (the named folder; not in git, no .fluxnotify.yaml above it;"
+        " --root widens it)\n"
+        "0 errors, 0 warnings in 2 files (0 objects checked)\n"
+    )
 
 
 def test_helm_template_note(tmp_path: Path) -> None:
