@@ -302,6 +302,8 @@ def test_patches_that_target_the_old_version_get_a_note(tmp_path: Path) -> None:
     root = _project(tmp_path)
     write(root, "alerts/kustomization.yaml", KUSTOMIZATION)
     write(root, "clusters/apps.yaml", FLUX_KUSTOMIZATION)
+    # not in git: the configuration file makes this folder the root, not `alerts/`
+    write(root, ".fluxnotify.yaml", "# the project root\n")
     result = cli("migrate", "--flux-version", "2.9", "alerts", cwd=root)
     assert result.code == 1
     notes = [line for line in result.stderr.splitlines() if "this patch targets" in line]
