@@ -181,20 +181,27 @@ def version_sources(root: Path, path: str, source: SourceFile) -> Iterator[Versi
     """What one file (at absolute ``path``) says about the Flux release: a
     gotk-components.yaml and a flux2 GitRepository speak for their folder (for the
     cluster folder above a flux-system one), a FluxInstance for the whole repository."""
-    rel = os.path.relpath(path, root).replace(os.sep, "/")
-    folder = os.path.dirname(path)
-    scope = os.path.dirname(folder) if os.path.basename(folder) == "flux-system" else folder
+    # Almost no file says anything: work out its folder and relative path only for those
+    # that do (relpath on every one of 12,000 files cost a second on the bench).
+    found: list[tuple[bool, str, str]] = []  # (whole repository?, version, origin format)
     if source.flux_version:
-        yield VersionSource(scope, source.flux_version, rel)
+        found.append((False, source.flux_version, "{}"))
     for doc in source.documents:
         tag = _flux2_release(doc)
         if tag is not None:
-            yield VersionSource(scope, tag, f"the fluxcd/flux2 GitRepository in {rel}")
+            found.append((False, tag, "the fluxcd/flux2 GitRepository in {}"))
         if doc.kind == "FluxInstance":
             distribution = doc.spec.get("distribution")
             version = distribution.get("version") if isinstance(distribution, dict) else None
             if isinstance(version, str):
-                yield VersionSource(os.path.abspath(root), version, f"FluxInstance in {rel}")
+                found.append((True, version, "FluxInstance in {}"))
+    if not found:
+        return
+    rel = os.path.relpath(path, root).replace(os.sep, "/")
+    folder = os.path.dirname(path)
+    scope = os.path.dirname(folder) if os.path.basename(folder) == "flux-system" else folder
+    for whole, version, origin in found:
+        yield VersionSource(os.path.abspath(root) if whole else scope, version, origin.format(rel))
 
 
 def _flux2_release(doc: Document) -> str | None:
