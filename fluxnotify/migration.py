@@ -167,7 +167,7 @@ class _Document:
                 )
             return
         if target:
-            self._api_version(api[1], api_version, target)
+            self._api_version(api[0], api[1], api_version, target)
         if isinstance(spec_node, yaml.MappingNode):
             assert spec is not None
             if final == "v1beta3" and kind == "Alert":
@@ -186,21 +186,22 @@ class _Document:
 
     # -- apiVersion ---------------------------------------------------------------------------
 
-    def _api_version(self, value: yaml.ScalarNode, old: str, new: str) -> None:
+    def _api_version(self, key: yaml.Node, value: yaml.ScalarNode, old: str, new: str) -> None:
         start, end = value.start_mark.index, value.end_mark.index
         written = self.text[start:end]
-        if self._is_alias(value):
-            self.note(value, "apiVersion is a YAML alias: not rewritten")
+        if self._shared(key, value):
+            self.note(key, "apiVersion is a YAML anchor or alias: not rewritten")
         elif old in written:
             self.edits.append(_Edit(start, end, written.replace(old, new, 1)))
         else:  # written with escapes or folded over lines: write it anew in the same quotes
             quote = value.style if value.style in ('"', "'") else ""
             self.edits.append(_Edit(start, end, f"{quote}{new}{quote}"))
 
-    def _is_alias(self, node: yaml.Node) -> bool:
-        # An alias shares its anchor's node (and marks): the text there does not start with '*',
-        # but the key's value position does. Callers pass value nodes found under a key.
-        return self.text[node.start_mark.index : node.start_mark.index + 1] == "*"
+    def _shared(self, key: yaml.Node, value: yaml.Node) -> bool:
+        """The value is an alias (it shares the anchor's node, marks included, which come
+        before the key) or carries an anchor: editing it would change other places too."""
+        start = value.start_mark.index
+        return start < key.end_mark.index or self.text[start : start + 1] in ("&", "*")
 
     # -- Alert spec.summary -> spec.eventMetadata.summary -------------------------------------
 
@@ -209,8 +210,8 @@ class _Document:
         if found is None:
             return
         key, value = found
-        if not isinstance(value, yaml.ScalarNode) or self._aliased(key, value):
-            self.note(key, "spec.summary is not a plain string here: move it by hand")
+        if not isinstance(value, yaml.ScalarNode) or self._shared(key, value):
+            self.note(key, "spec.summary is a YAML anchor, alias or collection: move it by hand")
             return
         metadata = _entry(spec, "eventMetadata")
         if metadata is not None and not isinstance(metadata[1], yaml.MappingNode):
@@ -301,10 +302,6 @@ class _Document:
         self._cut(start, end)
         self.edits.append(_Edit(at, at, moved))
 
-    def _aliased(self, key: yaml.Node, value: yaml.Node) -> bool:
-        after_key = self.text[key.end_mark.index : value.start_mark.index]
-        return self._is_alias(value) or "*" in after_key
-
     def _into_flow_mapping(self, mapping: yaml.Node, entry: str) -> bool:
         close = mapping.end_mark.index - 1
         if self.text[close : close + 1] != "}":
@@ -325,6 +322,9 @@ class _Document:
         if found is None:
             return
         key, value = found
+        if self._shared(key, value):
+            self.note(key, "spec.interval is a YAML anchor or alias: delete it by hand")
+            return
         if len(spec.value) == 1:
             self.note(key, "spec.interval is the only field of spec: not deleted")
             return
@@ -356,6 +356,8 @@ class _Document:
         """From the start of the key's line to after the value's last line (its comment kept
         with it), or None when anything else shares those lines."""
         text = self.text
+        if value.start_mark.index < key.end_mark.index:  # an alias: its marks are elsewhere
+            return None
         start = _line_start(text, key.start_mark.index)
         if text[start : key.start_mark.index].strip(" "):
             return None
@@ -374,6 +376,8 @@ class _Document:
         """``key: value`` in a flow mapping with the comma that joins it to a neighbour."""
         text = self.text
         start, end = key.start_mark.index, value.end_mark.index
+        if end < start:  # an alias: its marks are elsewhere
+            return None
         after = re.match(r"[ \t]*,[ \t]*", text[end:])
         if after:
             return start, end + after.end()

@@ -543,3 +543,21 @@ def test_corpus_files_set_back_to_v1beta2_migrate_to_their_exact_bytes(shared: P
         checked += 1
         assert rewrite(old, "2.9").text == text, path
     assert checked >= 40
+
+
+def test_anchors_and_aliases_are_left_with_a_note() -> None:
+    text = (
+        f"apiVersion: &version {GROUP}/v1beta2\nkind: Alert\nspec:\n"
+        "  summary: &s prod\n  eventMetadata:\n    env: *s\n"
+        "---\n"
+        f"apiVersion: {GROUP}/v1beta2\nkind: Provider\nmetadata:\n  name: &n x\n"
+        "spec:\n  type: slack\n  channel: *n\n  interval: *n\n"
+    )
+    result = rewrite(text, "2.9")
+    assert result.text == text.replace(
+        f"{GROUP}/v1beta2\nkind: Provider", f"{GROUP}/v1beta3\nkind: Provider"
+    )
+    assert [line for line, _ in result.notes] == [1, 4, 15]
+    assert "apiVersion is a YAML anchor or alias" in result.notes[0][1]
+    assert "spec.summary is a YAML anchor, alias or collection" in result.notes[1][1]
+    assert "spec.interval is a YAML anchor or alias" in result.notes[2][1]
