@@ -561,3 +561,30 @@ def test_anchors_and_aliases_are_left_with_a_note() -> None:
     assert "apiVersion is a YAML anchor or alias" in result.notes[0][1]
     assert "spec.summary is a YAML anchor, alias or collection" in result.notes[1][1]
     assert "spec.interval is a YAML anchor or alias" in result.notes[2][1]
+
+
+@given(
+    kind=st.sampled_from(["Alert", "Provider"]),
+    version=st.sampled_from(["v1beta1", "v1beta2"]),
+    entries=st.lists(
+        st.tuples(_KEYS, st.sampled_from(["a", "'b c'", '"d, e"', "5m"])),
+        min_size=1,
+        max_size=5,
+        unique_by=lambda e: e[0],
+    ),
+    spacing=st.sampled_from([", ", ","]),
+    metadata=st.sampled_from(["", "eventMetadata: {env: prod}", "eventMetadata: {}"]),
+)
+def test_any_flow_manifest_keeps_its_meaning(
+    kind: str, version: str, entries: list[tuple[str, str]], spacing: str, metadata: str
+) -> None:
+    items = [f"{key}: {value}" for key, value in entries] + ([metadata] if metadata else [])
+    text = (
+        f"apiVersion: {GROUP}/{version} # keep\nkind: {kind}\n"
+        f"spec: {{{spacing.join(items)}}} # and this\n"
+    )
+    result = rewrite(text, "2.9")
+    assert yaml.safe_load(result.text) == _expected_data(yaml.safe_load(text))
+    assert result.text.splitlines()[0].endswith(" # keep")
+    assert result.text.endswith("} # and this\n")
+    assert rewrite(result.text, "2.9").changes == 0
