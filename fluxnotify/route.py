@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 from fluxnotify.fluxversion import NOTIFICATION_GROUP
 from fluxnotify.index import Index, Placed, clusters_match
@@ -140,7 +141,9 @@ def destination(provider: Placed, alert_cluster: str | None) -> Destination:
     secret_name = secret.get("name") if isinstance(secret, Mapping) else None
     namespace = provider.placement.namespace or provider.doc.namespace or "?"
     if isinstance(address, str) and address:
-        shown = redact_url(address) if "://" in address else "address set"
+        url = urlsplit(address)
+        # a URL is shown redacted; anything else (a connection string, a project ID) not at all
+        shown = redact_url(address) if url.scheme and url.netloc else "address set"
         parts.append(shown)
         where: Any = ("address", address)
     elif isinstance(secret_name, str):

@@ -387,3 +387,12 @@ def test_a_project_without_alerts_discards_every_event(tmp_path: Path) -> None:
     empty = cli("route", "--all", "--root", tmp_path, tmp_path, cwd=tmp_path)
     assert empty.code == 0
     assert "errors that reach nobody: 1 of 2 objects" in empty.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "mermaid", "dot"])
+def test_no_format_of_the_map_shows_the_webhook_path(project: Path, fmt: str) -> None:
+    result = cli("route", "--all", "-f", fmt, "--root", project, project, cwd=project)
+    assert result.code == 0, result.stderr
+    assert "hooks.slack.com/services/" in result.stdout  # the destination is named...
+    assert "T000" not in result.stdout  # ...but not its secret path
+    assert "XXXXSECRETXXXX" not in result.stdout
