@@ -98,7 +98,9 @@ def rewrite(text: str, flux_version: str) -> Rewrite:
         if isinstance(node, yaml.MappingNode):
             _Document(text, node, flux_version, edits, notes).migrate()
     changes = sum(edit.counts for edit in edits)
-    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+    # From the end backwards, so earlier indices stay valid; at one index, a deletion goes
+    # before an insertion there (a field moved to just where it was cut).
+    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
         text = text[: edit.start] + edit.text + text[edit.end :]
     return Rewrite(text, changes, sorted(notes))
 
@@ -297,9 +299,12 @@ class _Document:
             return
         newline = _newline(self.text)
         moved = _indent(written, child_column - column)
+        at = last[1]
+        if at == start:  # summary comes right after eventMetadata: indenting it moves it in
+            self.edits.append(_Edit(start, end, moved))
+            return
         if not _ends_line(moved):
             moved += newline
-        at = last[1]
         if not _ends_line(self.text[:at]):  # eventMetadata ends the text, with no final newline
             moved = newline + moved[: -len(newline)] if moved.endswith(newline) else moved
         self._cut(start, end)

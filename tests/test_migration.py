@@ -588,3 +588,35 @@ def test_any_flow_manifest_keeps_its_meaning(
     assert result.text.splitlines()[0].endswith(" # keep")
     assert result.text.endswith("} # and this\n")
     assert rewrite(result.text, "2.9").changes == 0
+
+
+def test_summary_right_after_event_metadata_moves_into_it() -> None:
+    text = (
+        f"apiVersion: {GROUP}/v1beta2\nkind: Alert\nspec:\n"
+        "  eventMetadata:\n    env: prod\n  summary: prod cluster # shown\n  providerRef:\n"
+        "    name: slack\n"
+    )
+    assert rewrite(text, "2.9").text == (
+        f"apiVersion: {GROUP}/v1beta3\nkind: Alert\nspec:\n"
+        "  eventMetadata:\n    env: prod\n    summary: prod cluster # shown\n  providerRef:\n"
+        "    name: slack\n"
+    )
+
+
+def test_a_last_line_without_newline_is_moved_and_cut_cleanly() -> None:
+    text = f"apiVersion: {GROUP}/v1beta2\nkind: Alert\nspec:\n  eventMetadata:\n    env: prod\n  summary: x"
+    assert rewrite(text, "2.9").text == (
+        f"apiVersion: {GROUP}/v1beta3\nkind: Alert\nspec:\n  eventMetadata:\n    env: prod\n    summary: x"
+    )
+    earlier = f"apiVersion: {GROUP}/v1beta2\nkind: Alert\nspec:\n  summary: x\n  eventMetadata:\n    env: prod"
+    assert rewrite(earlier, "2.9").text == (
+        f"apiVersion: {GROUP}/v1beta3\nkind: Alert\nspec:\n  eventMetadata:\n    env: prod\n    summary: x"
+    )
+    last = f"apiVersion: {GROUP}/v1beta2\nkind: Alert\nspec:\n  eventMetadata:\n    env: prod\n  a: 1\n  summary: x"
+    assert rewrite(last, "2.9").text == (
+        f"apiVersion: {GROUP}/v1beta3\nkind: Alert\nspec:\n  eventMetadata:\n    env: prod\n    summary: x\n  a: 1"
+    )
+    provider = f"apiVersion: {GROUP}/v1beta2\nkind: Provider\nspec:\n  type: slack\n  interval: 5m"
+    assert rewrite(provider, "2.9").text == (
+        f"apiVersion: {GROUP}/v1beta3\nkind: Provider\nspec:\n  type: slack"
+    )
