@@ -81,9 +81,9 @@ def run(args: Sequence[str]) -> int:
             print(exc.format_message(), file=sys.stderr)
         return 2
     except click_exceptions.UsageError as exc:
-        return _error(args, _click_message(exc), _click_hint(exc, args))
+        return _error(args, _click_message(exc), _click_hint(exc, args), echoes_input=True)
     except click_exceptions.ClickException as exc:
-        return _error(args, exc.format_message(), None)
+        return _error(args, exc.format_message(), None, echoes_input=True)
     except FluxnotifyError as exc:
         return _error(args, exc.message, exc.hint, exc.exit_code)
     except (KeyboardInterrupt, typer.Abort):
@@ -97,7 +97,7 @@ def run(args: Sequence[str]) -> int:
             raise
         message = f"internal error: {type(exc).__name__}: {exc}"
         hint = "set FLUXNOTIFY_DEBUG=1 for details and please report it"
-        return _error(args, message, hint, 3, prefix="internal error")
+        return _error(args, message, hint, 3, prefix="internal error", echoes_input=True)
     if result == 130:  # Typer turns Ctrl-C during a command into Exit(130)
         print("fluxnotify: interrupted", file=sys.stderr)
     return result if isinstance(result, int) else 0
@@ -109,21 +109,31 @@ def _error(
     hint: str | None,
     code: int = 2,
     prefix: str = "error",
+    echoes_input: bool = False,
 ) -> int:
-    """Print ``fluxnotify: error: MESSAGE`` and a hint line, scrubbed; return ``code``."""
-    from fluxnotify.textscrub import scrub
+    """Print ``fluxnotify: error: MESSAGE`` and a hint line, scrubbed; return ``code``.
+
+    Every message loses the credentials of this run; one that echoes raw input (Click's,
+    an exception's text) also loses anything that looks like a URL path or a token.
+    Our own messages keep their examples (``https://host/path``).
+    """
+    from fluxnotify.redact import scrub_known, scrub_text
 
     secrets = _secrets(args)
+
+    def clean(text: str) -> str:
+        return scrub_text(text, secrets) if echoes_input else scrub_known(text, secrets)
+
     message = message.removeprefix(f"{prefix}: ")
-    print(f"fluxnotify: {prefix}: {scrub(message, secrets)}", file=sys.stderr)
+    print(f"fluxnotify: {prefix}: {clean(message)}", file=sys.stderr)
     if hint:
-        print(f"  hint: {scrub(hint, secrets)}", file=sys.stderr)
+        print(f"  hint: {clean(hint)}", file=sys.stderr)
     return code
 
 
 def _secrets(args: Sequence[str]) -> list[str]:
     """Credentials this run may hold: on the command line and in the environment."""
-    from fluxnotify.textscrub import secrets_in
+    from fluxnotify.redact import secrets_in
 
     found = secrets_in(args)
     names = [n for n in os.environ if n.startswith("FLUXNOTIFY_") and n not in _PUBLIC_ENV]

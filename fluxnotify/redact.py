@@ -28,6 +28,60 @@ def url_outline(value: str) -> str:
     return f"{scheme}{host}/..." if len(scheme) + len(host) < len(value) else f"{scheme}{host}"
 
 
+# Free text (an error message echoing what the user typed): a URL runs to the first
+# blank, quote or bracket Click puts around values; words split where Click joins them.
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"()<>,]*")
+_WORD = re.compile(r"[^\s'\"()<>,;]+")
+# Prefixes of well-known credentials: Slack, GitHub, GitLab, AWS, Telegram bot tokens.
+_KNOWN_TOKEN = re.compile(
+    r"^(?:xox[a-z]-|xapp-|gh[pousr]_|github_pat_|glpat-|AKIA[0-9A-Z]{8}|\d{6,}:[\w-]{20,})"
+)
+_MIN_TOKEN = 20
+
+
+def is_token(word: str) -> bool:
+    """Looks like a credential: a known prefix, or a long run of mixed letters and digits.
+
+    A path (it has a ``.``) with ``/`` is not one; base64 tokens may hold ``/`` but no ``.``.
+    """
+    if _KNOWN_TOKEN.match(word):
+        return True
+    if len(word) < _MIN_TOKEN or ("/" in word and "." in word):
+        return False
+    if re.fullmatch(r"[0-9a-fA-F]{32,}", word):
+        return True
+    if not re.fullmatch(r"[A-Za-z0-9_\-+/=.:~]+", word):
+        return False
+    return all(re.search(p, word) for p in ("[a-z]", "[A-Z]", "[0-9]"))
+
+
+def scrub_known(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with each of ``secrets`` hidden: a URL down to its scheme and host."""
+    for secret in sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True):
+        text = text.replace(secret, url_outline(secret) if "://" in secret else "…")
+    return text
+
+
+def scrub_text(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with each of ``secrets``, every URL's path and every token-like word hidden.
+
+    For text that echoes raw input: a webhook URL given where a flag was expected, a
+    token pasted as a value.
+    """
+    text = _URL_IN_TEXT.sub(lambda m: url_outline(m.group(0)), scrub_known(text, secrets))
+    return _WORD.sub(lambda m: "…" if is_token(m.group(0)) else m.group(0), text)
+
+
+def secrets_in(args: Iterable[str]) -> list[str]:
+    """The command-line words (and ``--flag=value`` values) that may be credentials."""
+    found: list[str] = []
+    for arg in args:
+        value = arg.partition("=")[2] if arg.startswith("--") and "=" in arg else arg
+        if ("://" in value and url_outline(value) != value) or is_token(value):
+            found.append(value)
+    return found
+
+
 def _public(url: str) -> bool:
     """Slack Web API URLs hold no secret (the token travels in a header): show them whole.
 

@@ -322,7 +322,7 @@ MARKER_TOKEN = "xoxb-1234-5678-Us4geT0kenMarker"
         (("init", "--event-severity", MARKER_URL), "init: invalid value for '--event-severity'"),
         (("init", MARKER_TOKEN), "init: got unexpected extra argument"),
         (("rules", MARKER_TOKEN), "unknown rule"),
-        ((MARKER_URL,), "no such command 'https://hooks.slack.com/…'"),
+        ((MARKER_URL,), "no such command 'https://hooks.slack.com/...'"),
     ],
 )
 def test_usage_errors_never_echo_a_credential(
@@ -341,7 +341,7 @@ def test_usage_errors_never_echo_a_credential(
 def test_a_bare_url_to_test_send_is_told_to_use_address(tmp_path: Path) -> None:
     result = console("test-send", MARKER_URL, cwd=tmp_path)
     assert result.stderr.splitlines() == [
-        "fluxnotify: error: test-send: got unexpected extra argument(s) (https://hooks.slack.com/…)",
+        "fluxnotify: error: test-send: got unexpected extra argument(s) (https://hooks.slack.com/...)",
         "  hint: give the URL with --address URL (or FLUXNOTIFY_ADDRESS); never as a word alone",
     ]
 
@@ -371,5 +371,5 @@ def test_internal_error_messages_are_scrubbed(
     result = _run(tmp_path, CLEAN)
     assert result.code == 3
     assert result.stderr.splitlines()[0] == (
-        "fluxnotify: internal error: RuntimeError: cannot post to https://hooks.slack.com/… with …"
+        "fluxnotify: internal error: RuntimeError: cannot post to https://hooks.slack.com/... with …"
     )

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from fluxnotify.redact import Scrubber, host_of, redact_url, url_outline
+from fluxnotify.redact import (
+    Scrubber,
+    host_of,
+    is_token,
+    redact_url,
+    scrub_text,
+    secrets_in,
+    url_outline,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,3 +64,44 @@ def test_scrubber_removes_every_secret_piece() -> None:
 )
 def test_url_outline_keeps_scheme_and_host_only(value: str, shown: str) -> None:
     assert url_outline(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("word", "token"),
+    [
+        ("xoxb-1-2-abc", True),
+        ("ghp_abc", True),
+        ("123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", True),
+        ("aB3dE6gH9jK2mN5pQ8sT", True),
+        ("0123456789abcdef0123456789abcdef", True),
+        ("clusters/Prod2/alerts/provider.yaml", False),
+        ("fluxnotify-test-object", False),
+        ("Kustomization", False),
+        ("--event-severity", False),
+    ],
+)
+def test_is_token(word: str, token: bool) -> None:
+    assert is_token(word) is token
+
+
+def test_scrub_hides_urls_tokens_and_given_secrets() -> None:
+    text = (
+        "got unexpected extra argument(s) (https://hooks.slack.com/services/T1/B2/s3cr3tPart"
+        " xoxb-11-22-s3cr3tTok plainword) and 'hunter22'"
+    )
+    cleaned = scrub_text(text, ["hunter22"])
+    assert cleaned == (
+        "got unexpected extra argument(s) (https://hooks.slack.com/... … plainword) and '…'"
+    )
+
+
+def test_secrets_in_the_command_line() -> None:
+    args = [
+        "test-send",
+        "--address=https://h.example/a/b",
+        "https://h.example",
+        "xoxb-1-2-3",
+        "--channel",
+        "general",
+    ]
+    assert secrets_in(args) == ["https://h.example/a/b", "xoxb-1-2-3"]

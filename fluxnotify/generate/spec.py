@@ -11,13 +11,11 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from fluxnotify.config import parse_flux_version_option
 from fluxnotify.errors import UsageError
 from fluxnotify.fluxversion import (
-    FLUX_VERSIONS,
     NEWEST,
-    clamp,
     minor_of,
-    parse_flux_version,
     provider_type_since,
     provider_types,
     source_kind_since,
@@ -116,16 +114,8 @@ class InitSpec:
 
 
 def resolve_flux_version(text: str | None) -> str:
-    """``--flux-version`` as one of ``FLUX_VERSIONS``; newer 2.x minors count as the newest."""
-    if text is None:
-        return NEWEST
-    parsed = parse_flux_version(text)
-    if parsed is None or parsed[0] != 2:
-        raise UsageError(
-            f"--flux-version {text!r} is not a Flux 2 release; "
-            f"give one of {FLUX_VERSIONS[0]} to {NEWEST}, e.g. --flux-version {NEWEST}"
-        )
-    return clamp(*parsed)
+    """``--flux-version`` as one of ``FLUX_VERSIONS``: the releases validate accepts too."""
+    return NEWEST if text is None else parse_flux_version_option(text)
 
 
 def check_type(provider_type: str, flux_version: str) -> str:

@@ -237,15 +237,20 @@ def explain(
     failure = delivery.failure
     if failure is None:
         problem = f"{provider_type} message to {destination} (HTTP {status}, {timing})"
-    elif failure in ("status", "slack-api"):
+    elif failure in ("status", "slack-api", "slack-api-inexact"):
         from fluxnotify.send.typeadvice import advice, error_text
 
         if not code and failure == "status":
             # Telegram's `description`, Matrix's `errcode`, Datadog's `errors`...
             code = scrub(error_text(delivery.body)) or None
         answer = f"HTTP {status}" + (f" {code}" if code else "")
-        if failure == "slack-api":
+        if failure != "status":
             answer = f"HTTP {status} with ok: false, error {code or '(none)'}"
+        if failure == "slack-api-inexact":
+            answer += (
+                "; nothing was posted, yet Flux would count it as sent because the address"
+                " is not exactly https://slack.com/api/chat.postMessage"
+            )
         problem = f"{destination} answered {answer} ({timing})"
         if status == 429 and delivery.retry_after is not None:
             problem += f"; it asked to wait {delivery.retry_after:g}s"
@@ -257,7 +262,7 @@ def explain(
         )
         if meaning is None and status is not None and status >= 500:
             meaning, fix = "a failure on the receiver's side", "try again later"
-        if code == "channel_not_found" and not channel and failure == "slack-api":
+        if code == "channel_not_found" and not channel and failure != "status":
             fix = "set the Provider's `channel`: chat.postMessage needs one"
     elif failure == "redirect":
         problem = (

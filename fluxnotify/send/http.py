@@ -49,6 +49,103 @@ _CLIENT_CERT_ALERTS = frozenset(
 )
 
 
+#: Header name characters (RFC 9110 token), as Go's httpguts.ValidHeaderFieldName.
+_TOKEN_CHARS = frozenset(
+    "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
+
+
+def _bad_character(value: str) -> str | None:
+    """What is wrong with a header value, in words; None when nothing is."""
+    body = value.rstrip("\r\n")
+    if body != value and "\n" not in body and "\r" not in body:
+        return "ends with a line break"
+    for char in value:
+        if char in "\r\n":
+            return "contains a line break"
+        if (ord(char) < 0x20 and char != "\t") or ord(char) == 0x7F:
+            return f"contains the control character U+{ord(char):04X}"
+        if ord(char) > 0x7E:
+            return f"contains the non-ASCII character U+{ord(char):04X}"
+    return None
+
+
+def check_url(url: str, what: str, schemes: tuple[str, ...] = ("http", "https")) -> None:
+    """Refuse, before anything is sent, a URL that cannot be sent to; never echo it.
+
+    Go's url.Parse refuses control characters and a bad port or IPv6 literal, as httpx
+    does: they are configuration errors (exit 2), not failed deliveries.
+    """
+    from urllib.parse import urlsplit
+
+    fix = f"check {what}: it should look like https://host/path"
+    if url != url.strip() or any(ord(c) < 0x21 or ord(c) == 0x7F for c in url):
+        problem = _bad_character(url) or "contains a blank or a control character"
+        if url != url.strip() and problem != "ends with a line break":
+            problem = "has blanks around it"
+        raise ConfigError(f"{what} {problem}: it is not a URL that can be sent to", hint=fix)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unmatched [ or ] around an IPv6 address
+        raise ConfigError(
+            f"{what} has an unmatched '[' or ']', or no IPv6 address between them: an IPv6 "
+            "host goes in brackets, "
+            "e.g. https://[2001:db8::1]:8443/hook",
+            hint=fix,
+        ) from None
+    if parts.scheme.lower() not in schemes:
+        shown = parts.scheme + "://" if parts.scheme and parts.netloc else "no scheme"
+        raise ConfigError(
+            f"{what} starts with {shown}; it must start with "
+            + " or ".join(f"{s}://" for s in schemes),
+            hint=fix,
+        )
+    host = parts.netloc.rpartition("@")[2]
+    if not parts.hostname or host.startswith(":"):
+        ipv6 = " (an IPv6 host goes in brackets: https://[2001:db8::1]/hook)" if ":" in host else ""
+        raise ConfigError(f"{what} has no host name{ipv6}", hint=fix)
+    bracketed = host.startswith("[")
+    if not bracketed and parts.hostname.count(":") > 0:
+        raise ConfigError(
+            f"{what}: an IPv6 host goes in brackets, e.g. https://[2001:db8::1]:8443/hook",
+            hint=fix,
+        )
+    if bracketed:
+        import ipaddress
+
+        try:
+            ipaddress.IPv6Address(parts.hostname.partition("%")[0])
+        except ValueError:
+            raise ConfigError(
+                f"{what}: the host in brackets is not an IPv6 address", hint=fix
+            ) from None
+    port_text = host.rpartition("]")[2] if bracketed else host.rpartition(":")[2] * (":" in host)
+    port_text = port_text.removeprefix(":")
+    if port_text and (not port_text.isdigit() or not 1 <= int(port_text) <= 65535):
+        raise ConfigError(f"{what} has the port {port_text[:8]!r}, outside 1 to 65535", hint=fix)
+    if any(ord(c) > 0x7E for c in host):
+        raise ConfigError(
+            f"{what} has non-ASCII characters in its host name; Go does not convert them",
+            hint="write the host in its ASCII (xn--) form",
+        )
+
+
+def check_header(name: str, value: str, what: str) -> None:
+    """Refuse a header Go would refuse to send (or, non-ASCII, httpx cannot send)."""
+    if not name or not set(name) <= _TOKEN_CHARS:
+        raise ConfigError(
+            f"{what}: the header name is not valid (letters, digits and !#$%&'*+-.^_`|~ only)"
+        )
+    problem = _bad_character(value)
+    if problem:
+        hint = (
+            "write it without the trailing newline (printf, not echo)"
+            if problem == "ends with a line break"
+            else "remove the character: a header carries printable ASCII only"
+        )
+        raise ConfigError(f"{what} {problem}: no request can carry it", hint=hint)
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """The controller's go-retryablehttp settings (NC: RetryMax 4, waits 2s to 30s)."""
@@ -103,7 +200,8 @@ class Delivery:
     """What happened, as facts; :mod:`fluxnotify.send.explain` puts it into words.
 
     ``failure`` is None on success, else one of: ``status`` (an HTTP error status),
-    ``slack-api`` (Web API ``ok: false``), ``unreadable`` (Web API answer not JSON),
+    ``slack-api`` (Web API ``ok: false``), ``slack-api-inexact`` (the same
+    from a URL that is not exactly the Web API's, which Flux would count as sent), ``unreadable`` (Web API answer not JSON),
     ``redirect``, ``dns``, ``refused``, ``timeout``, ``tls``, ``tls-verify``,
     ``tls-client-cert`` (the server wants a client certificate and none was sent),
     ``tls-client-cert-rejected`` (it refused the one sent), ``proxy``, ``connection``.
@@ -195,8 +293,27 @@ def _status_failure(request: OutboundRequest, status: int, body: str) -> tuple[s
         code = answer.get("error") if isinstance(answer, dict) else None
         return "slack-api", str(code or "")
     if 200 <= status < 300:
+        if _slack_refusal(body) is not None:  # the Web API at a URL that is not exact
+            return "slack-api-inexact", _slack_refusal(body) or ""
         return None, ""
     return "status", _error_code(body)
+
+
+def _slack_refusal(body: str) -> str | None:
+    """The error code of a Slack Web API ``ok: false`` answer; None for anything else.
+
+    Flux counts a 2xx as success unless the address is exactly the chat.postMessage URL,
+    but nothing was posted: test-send never calls that delivered.
+    """
+    if not body.lstrip().startswith("{"):
+        return None
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return None
+    if isinstance(answer, dict) and answer.get("ok") is False:
+        return str(answer.get("error") or "")
+    return None
 
 
 def _error_code(body: str) -> str:

@@ -15,14 +15,15 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from fluxnotify import providertypes
+from fluxnotify.config import parse_flux_version_option
 from fluxnotify.errors import ConfigError, UsageError
-from fluxnotify.fluxversion import NEWEST, clamp, parse_flux_version
+from fluxnotify.fluxversion import NEWEST
 from fluxnotify.matching import Event, match_alert
 from fluxnotify.redact import Scrubber, pem_secrets, redact_url
 from fluxnotify.rules._credentials import is_placeholder
 from fluxnotify.send import event as events
 from fluxnotify.send.explain import Report, explain
-from fluxnotify.send.http import Seam, Settings, deliver
+from fluxnotify.send.http import Seam, Settings, check_header, check_url, deliver
 from fluxnotify.send.payloads import (
     SLACK_API_URL,
     Destination,
@@ -139,12 +140,8 @@ def shown_url(request: OutboundRequest, public: bool = False) -> str:
 
 
 def flux_version(text: str | None) -> str:
-    if text is None:
-        return NEWEST
-    parsed = parse_flux_version(text)
-    if parsed is None:
-        raise UsageError(f"--flux-version {text!r} is not a Flux version such as 2.9 or v2.8.1")
-    return clamp(*parsed)
+    """``--flux-version``: the releases init and validate accept, from the same place."""
+    return NEWEST if text is None else parse_flux_version_option(text)
 
 
 def parse_metadata(items: Sequence[str]) -> dict[str, str]:
@@ -198,14 +195,39 @@ def _alert_warnings(alert: AlertConfig, provider: str | None, inputs: Inputs) ->
     return warnings
 
 
-def _token(inputs: Inputs, config: ProviderConfig | None, warnings: list[str]) -> tuple[str, str]:
-    """The token and where it came from: ``--token-env``, ``FLUXNOTIFY_TOKEN``, the Secret."""
+def _token(
+    inputs: Inputs, config: ProviderConfig | None, ptype: str, address: str, warnings: list[str]
+) -> tuple[str, str]:
+    """The token and where it came from: ``--token-env``, ``FLUXNOTIFY_TOKEN``, the Secret.
+
+    ``FLUXNOTIFY_TOKEN`` may be left over from another test: it applies only where the
+    type takes a token (for Slack, the Web API, not a webhook); ``--token-env`` always does.
+    """
     token = config.token if config else ""
+    secret_label = f"the `token` in the Secret of Provider {config.ref}" if config else ""
     if inputs.token is not None:
         return _pick(inputs.token, inputs.token_label, token, warnings), inputs.token_label
     if inputs.env_token:
-        return _pick(inputs.env_token, "FLUXNOTIFY_TOKEN", token, warnings), "FLUXNOTIFY_TOKEN"
-    return token, "the Provider's Secret"
+        unused = _takes_no_token(ptype, address)
+        if unused is None:
+            return _pick(inputs.env_token, "FLUXNOTIFY_TOKEN", token, warnings), "FLUXNOTIFY_TOKEN"
+        warnings.append(
+            f"FLUXNOTIFY_TOKEN is set but not used: {unused} "
+            "(--token-env FLUXNOTIFY_TOKEN sends it anyway)"
+        )
+    return token, secret_label
+
+
+def _takes_no_token(ptype: str, address: str) -> str | None:
+    """Why a type at ``address`` takes no token; None when it does."""
+    from fluxnotify.providertypes import facts
+
+    known = facts(ptype)
+    if known is None or not known.reads_token:
+        return f"{ptype} Providers take no token"
+    if ptype == "slack" and not urlsplit(address).path.startswith("/api/"):
+        return "a Slack incoming webhook carries its secret in its URL and takes no token"
+    return None
 
 
 def _client_cert(
@@ -290,7 +312,12 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
         warnings.append(f"{placeholder}: test-send will not send to it")
     if address is not None:
         trail.append(f"address from {address_label}")
-    token, token_source = _token(inputs, config, warnings)
+    dest_address = config.address if config else str(address)
+    if address is None and config:
+        address_label = f"the address of Provider {config.ref}"
+    if not placeholder:  # a placeholder gets its own message below
+        check_url(dest_address, address_label)
+    token, token_source = _token(inputs, config, ptype, dest_address, warnings)
     if token:
         trail.append(f"token from {token_source}")
     facts = providertypes.TYPES[ptype]
@@ -307,7 +334,7 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
     username = _pick(inputs.username, "--username", config.username if config else "", warnings)
     dest = Destination(
         type=ptype,
-        address=config.address if config else str(address),
+        address=dest_address,
         token=token,
         channel=channel,
         username=username,
@@ -367,6 +394,12 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
     if not requests:
         requests = [OutboundRequest(url=dest.address, headers={}, body=b"", payload=None)]
     request = requests[0]
+    for header, value in (item for r in requests for item in r.headers.items()):
+        if header == "Authorization" and token and token in value:
+            check_header(header, token, f"the token from {token_source}")
+        else:
+            origin = f" in the Secret of Provider {config.ref}" if config else ""
+            check_header(header, value, f"the header {header}{origin}")
 
     parts = urlsplit(dest.address)
     if ptype == "slack" and not request.api_mode and "chat.postMessage" in parts.path:
@@ -380,9 +413,13 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
     cert_pem, key_pem, cert_source = _client_cert(inputs, config, warnings)
     if cert_pem:
         trail.append(f"client certificate from {cert_source}")
+    proxy = inputs.proxy or (config.proxy if config else None)
+    if proxy:
+        proxy_what = "--proxy" if inputs.proxy else f"the proxy of Provider {config and config.ref}"
+        check_url(proxy, proxy_what, ("http", "https", "socks5", "socks5h"))
     settings = Settings(
         timeout=timeout or (config.timeout if config else DEFAULT_TIMEOUT),
-        proxy=inputs.proxy or (config.proxy if config else None),
+        proxy=proxy,
         ca_pem=inputs.ca_pem or (config.ca_pem if config else None),
         cert_pem=cert_pem,
         key_pem=key_pem,

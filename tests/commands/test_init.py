@@ -173,7 +173,8 @@ def test_in_process_errors_are_usage_errors(tmp_path: Path) -> None:
         (["--secret-mode", "foo"], "init: invalid value for '--secret-mode'"),
         (["--output-dir", "file.txt"], "init: invalid value for '--output-dir'"),
         (["--metadata", "cluster"], "--metadata 'cluster' is not KEY=VALUE"),
-        (["--flux-version", "3"], "--flux-version '3' is not a Flux 2 release"),
+        (["--flux-version", "3"], "--flux-version: unsupported Flux version '3'"),
+        (["--flux-version", "2.10"], "--flux-version: unsupported Flux version '2.10'"),
     ],
 )
 def test_console_script_bad_input_is_one_clear_line(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fluxnotify.errors import UsageError
+from fluxnotify.errors import ConfigError, UsageError
 from fluxnotify.generate.providers import SLACK_API_ADDRESS
 from fluxnotify.generate.spec import (
     EventSource,
@@ -89,9 +89,9 @@ def test_routes_and_metadata() -> None:
 def test_flux_version() -> None:
     assert resolve_flux_version(None) == "2.9"
     assert resolve_flux_version("v2.1.3") == "2.1"
-    assert resolve_flux_version("2.12") == "2.9"
-    for bad in ("1.0", "latest"):
-        with pytest.raises(UsageError, match="--flux-version"):
+    assert resolve_flux_version("2.x") == "2.9"
+    for bad in ("1.0", "latest", "2.12", "3.0"):
+        with pytest.raises(ConfigError, match="--flux-version: unsupported Flux version"):
             resolve_flux_version(bad)
 
 

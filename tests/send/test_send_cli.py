@@ -48,13 +48,27 @@ def test_ok(cli: Cli, httpserver: HTTPServer, flags: tuple[str, ...]) -> None:
     assert received(httpserver) == 1
     request = httpserver.log[0][0]
     assert request.headers["Content-Type"] == "application/json"
-    assert request.headers["Authorization"] == f"Bearer {TOKEN}"
+    # FLUXNOTIFY_TOKEN, left in the environment, does not go to a webhook.
+    assert "Authorization" not in request.headers
+    assert "warning: FLUXNOTIFY_TOKEN is set but not used: a Slack incoming webhook" in result.err
     assert request.get_json()["attachments"][0]["author_name"] == (
         "kustomization/fluxnotify-test.flux-system"
     )
     if flags:
-        assert "Authorization: Bearer <redacted>" in result.err
+        assert "Authorization" not in result.err
         assert "attempt 1: HTTP 200" in result.err
+
+
+def test_token_env_sends_the_token_even_to_a_webhook(
+    cli: Cli, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MY_TOKEN", TOKEN)
+    httpserver.expect_request(SECRET_PATH, method="POST").respond_with_data("ok")
+    result = cli("--address", hook(httpserver), "--token-env", "MY_TOKEN", "--verbose")
+    assert result.code == 0
+    assert httpserver.log[0][0].headers["Authorization"] == f"Bearer {TOKEN}"
+    assert "Authorization: Bearer <redacted>" in result.err
+    assert "is set but not used" not in result.err
 
 
 @pytest.mark.parametrize(
@@ -245,13 +259,19 @@ def test_api_mode_ok_true_is_delivered(
 def test_ok_false_counts_only_on_the_exact_api_url(
     cli: Cli, httpserver: HTTPServer, slack_api: ToLocal
 ) -> None:
-    """3d: a slightly different URL makes Slack's ``ok: false`` a success, as in Flux."""
+    """3d: Flux counts ``ok: false`` at a slightly different URL as sent; nothing was posted,
+    so test-send says not delivered, and why Flux would not notice."""
     httpserver.expect_request("/api/chat.postMessage/").respond_with_json(
         {"ok": False, "error": "not_in_channel"}
     )
     result = cli("--address", "https://slack.com/api/chat.postMessage/", "--channel", "C1")
-    assert result.code == 0
+    assert result.code == 1
     assert "is not exactly https://slack.com/api/chat.postMessage" in result.err
+    assert "delivered:" not in result.out + result.err.replace("not delivered:", "")
+    assert (
+        "answered HTTP 200 with ok: false, error not_in_channel; nothing was posted, yet Flux"
+        " would count it as sent" in result.err
+    )
 
 
 @pytest.fixture(scope="module")

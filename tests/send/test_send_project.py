@@ -216,8 +216,15 @@ def test_repository_examples_dry_run(cli: Cli, monkeypatch: pytest.MonkeyPatch) 
         (("--address", "x", "--kind", "Deployment"), "--kind 'Deployment' is not one of"),
         (("--address", "x", "--metadata", "novalue"), "--metadata 'novalue' is not KEY=VALUE"),
         (("--address", "x", "--timeout", "1h"), "--timeout: invalid duration '1h'"),
-        (("--address", "x", "--flux-version", "banana"), "--flux-version 'banana' is not"),
-        (("--address", "hooks.slack.com/x"), "invalid slack address: it must be an absolute"),
+        (
+            ("--address", "x", "--flux-version", "banana"),
+            "--flux-version: unsupported Flux version 'banana'",
+        ),
+        (
+            ("--address", "x", "--flux-version", "3.0"),
+            "--flux-version: unsupported Flux version '3.0'",
+        ),
+        (("--address", "hooks.slack.com/x"), "--address starts with no scheme; it must start"),
         (("--address", "http://x/y", "--token-env", "NOPE_NOT_SET"), "--token-env NOPE_NOT_SET"),
         (("--provider", "nope", "--root", "/nonexistent"), "--root /nonexistent: not a folder"),
     ],
