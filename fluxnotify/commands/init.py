@@ -94,13 +94,21 @@ def init(
         ),
     ] = SecretMode.SOPS,
     slack_token_mode: Annotated[
-        bool | None,
+        bool,
         typer.Option(
-            "--slack-token-mode/--slack-webhook-mode",
-            help="Slack: post with a bot token (chat.postMessage) or an incoming webhook.",
+            "--slack-token-mode",
+            help="Slack: post with a bot token (chat.postMessage).",
             show_default=False,
         ),
-    ] = None,
+    ] = False,
+    slack_webhook_mode: Annotated[
+        bool,
+        typer.Option(
+            "--slack-webhook-mode",
+            help="Slack: post through an incoming webhook.",
+            show_default=False,
+        ),
+    ] = False,
     output_dir: Annotated[
         Path | None,
         typer.Option(
@@ -119,6 +127,10 @@ def init(
 
     if stdout and (output_dir is not None or force):
         raise UsageError("--stdout prints instead of writing: leave out --output-dir and --force")
+    if slack_token_mode and slack_webhook_mode:
+        raise UsageError(
+            "--slack-token-mode and --slack-webhook-mode contradict each other; give one"
+        )
     request = specs.InitRequest(
         provider_type=provider_type,
         name=name,
@@ -134,7 +146,7 @@ def init(
         secret_name=secret_name,
         routes=route or [],
         secret_mode=secret_mode,
-        slack_token=slack_token_mode,
+        slack_token=True if slack_token_mode else False if slack_webhook_mode else None,
     )
     interactive = sys.stdin.isatty()
     if interactive:
@@ -146,12 +158,12 @@ def init(
     if stdout:
         sys.stdout.write(render.render(bundle.documents))
         sys.stdout.flush()
-        _summarize(console, bundle, None, None, prompted)
+        _summarize(console, bundle, None, None, prompted, flux_version)
         return 0
     directory = output_dir or Path(".")
     files = {f.filename: render.render(f.documents) for f in bundle.files}
     report = writer.write_files(directory, files, force=force)
-    _summarize(console, bundle, report, _sops_state(directory, spec), prompted)
+    _summarize(console, bundle, report, _sops_state(directory, spec), prompted, flux_version)
     return 0
 
 
@@ -294,6 +306,7 @@ def _summarize(
     report: "WriteReport | None",
     sops_state: "SopsState | None",
     prompted: list[str],
+    flux_version: str | None,
 ) -> None:
     """Files and what each does, then notes, then the next commands."""
     from rich.text import Text
@@ -341,6 +354,12 @@ def _summarize(
         for note in notes:
             console.print(Text(f"  - {note}"))
     console.print(Text("Next:", style="bold"))
-    steps = summary.next_steps(bundle, shown_dir=shown_dir, sops=sops_state, prompted_keys=prompted)
+    steps = summary.next_steps(
+        bundle,
+        shown_dir=shown_dir,
+        sops=sops_state,
+        prompted_keys=prompted,
+        flux_version=flux_version,
+    )
     for step in steps:
         console.print(Text(f"  {step}"))

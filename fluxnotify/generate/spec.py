@@ -328,10 +328,18 @@ def _resolve_routes(request: InitRequest, info: TypeInfo, provider_type: str) ->
 def resolve(request: InitRequest) -> InitSpec:
     """Check every input against the target Flux version; the first problem is raised."""
     flux_version = resolve_flux_version(request.flux_version)
-    provider_type = check_type(request.provider_type or DEFAULT_TYPE, flux_version)
+    if request.provider_type is not None and not request.provider_type.strip():
+        raise UsageError(
+            f"--type is empty; give a Provider type, e.g. --type {DEFAULT_TYPE}"
+            " (leave --type out for slack)"
+        )
+    provider_type = check_type(
+        DEFAULT_TYPE if request.provider_type is None else request.provider_type, flux_version
+    )
     if request.slack_token is not None and provider_type != "slack":
         raise UsageError(
-            f"--slack-token-mode is for --type slack only, not {provider_type}; leave it out"
+            "--slack-token-mode and --slack-webhook-mode are for --type slack only,"
+            f" not {provider_type}; leave them out"
         )
     # Routing by channel needs chat.postMessage: a webhook is bound to one channel.
     implied = provider_type == "slack" and bool(request.routes) and request.slack_token is None

@@ -16,6 +16,7 @@ from fluxnotify.errors import UsageError
 from fluxnotify.generate.choices import SecretMode, Severity
 from fluxnotify.generate.manifests import PLACEHOLDER, Bundle
 from fluxnotify.generate.providers import SLACK_API_ADDRESS, TypeInfo
+from fluxnotify.generate.sops import ENCRYPTED_REGEX
 from fluxnotify.generate.spec import InitSpec
 from fluxnotify.redact import url_outline
 
@@ -94,10 +95,17 @@ def redacted(key: str, value: str, info: TypeInfo) -> str:
 
 
 def kubectl_command(spec: InitSpec) -> str:
-    """``kubectl create secret`` reading each value from its variable, never echoing one."""
-    literals = " ".join(f'--from-literal={key}="${env_name(key)}"' for key in spec.info.keys)
+    """``kubectl create secret`` reading the values from standard input, never argv.
+
+    printf is a shell builtin: the values go from the variables into the pipe without
+    appearing on any command line, in shell history or in the process list.
+    """
+    keys = list(spec.info.keys)
+    template = "\\n".join(f"{key}=%s" for key in keys) + "\\n"
+    values = " ".join(f'"${env_name(key)}"' for key in keys)
     return (
-        f"kubectl create secret generic {spec.secret_name} --namespace {spec.namespace} {literals}"
+        f"printf '{template}' {values} | kubectl create secret generic {spec.secret_name}"
+        f" --namespace {spec.namespace} --from-env-file=/dev/stdin"
     )
 
 
@@ -107,8 +115,13 @@ def next_steps(
     shown_dir: str | None,
     sops: SopsState | None,
     prompted_keys: list[str],
+    flux_version: str | None = None,
 ) -> list[str]:
-    """The commands to run next, in order; ``shown_dir`` is None for ``--stdout``."""
+    """The commands to run next, in order; ``shown_dir`` is None for ``--stdout``.
+
+    Each runs as printed: ``flux_version`` (the one given to init) goes to validate and
+    test-send too, and the stream file is encrypted only in its Secret's data.
+    """
     spec = bundle.spec
     info = spec.info
     steps: list[str] = []
@@ -116,7 +129,9 @@ def next_steps(
         steps.append(f"Save the stream to a file, e.g. > {STREAM_FILE}; then:")
     secret_file = sops.shown_path if sops else STREAM_FILE
     if spec.secret_mode is SecretMode.SOPS:
-        steps.append(f"sops --encrypt --in-place {shlex.quote(secret_file)}")
+        # The stream holds the Provider and Alert too: only the Secret's values are encrypted.
+        regex = "" if sops else f"--encrypted-regex {shlex.quote(ENCRYPTED_REGEX)} "
+        steps.append(f"sops --encrypt {regex}--in-place {shlex.quote(secret_file)}")
         what = "; ".join(f"{key}: {what}" for key, what in info.keys.items())
         steps.append(f"sops {shlex.quote(secret_file)}   # fill in {what}")
     elif spec.secret_mode is SecretMode.EXTERNAL:
@@ -132,9 +147,13 @@ def next_steps(
         steps.append(kubectl_command(spec))
     target = shlex.quote(shown_dir) if shown_dir is not None else STREAM_FILE
     steps.append(f"git add {target} && git commit -m {shlex.quote(_commit_message(spec))}")
-    steps.append(f"fluxnotify validate {target}")
+    version = f" --flux-version {flux_version}" if flux_version else ""
+    steps.append(f"fluxnotify validate{version} {target}")
+    # test-send searches the current folder and below; a folder elsewhere needs --root.
+    outside = shown_dir is not None and (shown_dir.startswith(("/", "..")))
+    root = f" --root {target}" if outside else ""
     steps.extend(
-        f"fluxnotify test-send --provider {name} --namespace {spec.namespace}"
+        f"fluxnotify test-send --provider {name} --namespace {spec.namespace}{root}{version}"
         for name in bundle.provider_names
     )
     return steps

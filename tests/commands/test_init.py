@@ -121,8 +121,8 @@ def test_secret_mode_none_never_shows_the_address(tmp_path: Path) -> None:
         result.stdout
     )
     assert (
-        "kubectl create secret generic slack-webhook --namespace flux-system"
-        ' --from-literal=address="$FLUXNOTIFY_ADDRESS"' in result.stdout
+        """printf 'address=%s\\n' "$FLUXNOTIFY_ADDRESS" | kubectl create secret generic"""
+        " slack-webhook --namespace flux-system --from-env-file=/dev/stdin" in result.stdout
     )
     assert not (tmp_path / "secret.yaml").exists()
     for part in SECRET_PARTS:

@@ -88,8 +88,8 @@ def test_hidden_prompt_never_shows_the_token(tmp_path: Path) -> None:
     output = transcript.getvalue()
     assert "read -rs FLUXNOTIFY_TOKEN && export FLUXNOTIFY_TOKEN" in output
     assert (
-        'kubectl create secret generic tg-token --namespace flux-system --from-literal=token="$FLUXNOTIFY_TOKEN"'
-        in output
+        """printf 'token=%s\\n' "$FLUXNOTIFY_TOKEN" | kubectl create secret generic tg-token"""
+        " --namespace flux-system --from-env-file=/dev/stdin" in output
     )
     written = b"".join(tree(tmp_path).values()).decode()
     for part in (TOKEN, *SECRET_PARTS):
