@@ -11,11 +11,11 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from fluxnotify.config import parse_flux_version_option
 from fluxnotify.errors import UsageError
 from fluxnotify.fluxversion import (
     NEWEST,
     minor_of,
+    parse_option,
     provider_type_since,
     provider_types,
     source_kind_since,
@@ -115,7 +115,7 @@ class InitSpec:
 
 def resolve_flux_version(text: str | None) -> str:
     """``--flux-version`` as one of ``FLUX_VERSIONS``: the releases validate accepts too."""
-    return NEWEST if text is None else parse_flux_version_option(text)
+    return NEWEST if text is None else parse_option(text)
 
 
 def check_type(provider_type: str, flux_version: str) -> str:

@@ -15,9 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from fluxnotify import providertypes
-from fluxnotify.config import parse_flux_version_option
 from fluxnotify.errors import ConfigError, UsageError
-from fluxnotify.fluxversion import NEWEST
+from fluxnotify.fluxversion import NEWEST, parse_option
 from fluxnotify.matching import Event, match_alert
 from fluxnotify.redact import Scrubber, pem_secrets, redact_url
 from fluxnotify.rules._credentials import is_placeholder
@@ -141,7 +140,7 @@ def shown_url(request: OutboundRequest, public: bool = False) -> str:
 
 def flux_version(text: str | None) -> str:
     """``--flux-version``: the releases init and validate accept, from the same place."""
-    return NEWEST if text is None else parse_flux_version_option(text)
+    return NEWEST if text is None else parse_option(text)
 
 
 def parse_metadata(items: Sequence[str]) -> dict[str, str]:
