@@ -314,12 +314,13 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
     dest_address = config.address if config else str(address)
     if address is None and config:
         address_label = f"the address of Provider {config.ref}"
-    if not placeholder:  # a placeholder gets its own message below
+    facts = providertypes.TYPES[ptype]
+    # A placeholder gets its own message below; other types' addresses are not URLs.
+    if not placeholder and facts.http and facts.address in (providertypes.URL, providertypes.HOST):
         check_url(dest_address, address_label)
     token, token_source = _token(inputs, config, ptype, dest_address, warnings)
     if token:
         trail.append(f"token from {token_source}")
-    facts = providertypes.TYPES[ptype]
     given_token = token  # scrubbed from output even when the type ignores it
     password = config.password if config else ""
     if token and not facts.reads_token and facts.basic_auth and not password:
@@ -426,6 +427,7 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
     )
     secrets = [
         given_token,
+        inputs.env_token or "",  # even when not used: it is a credential all the same
         *(config.secrets if config else ()),
         inputs.proxy or "",
         *pem_secrets(inputs.key_pem),
