@@ -411,6 +411,8 @@ _VALUES = st.sampled_from(["a", "'b c'", '"d"', "${VAR}", "5m", "http://h:1"])
     newline=st.sampled_from(["\n", "\r\n"]),
     indent=st.sampled_from([2, 4]),
     flux=st.sampled_from(["2.1", "2.6", "2.9"]),
+    metadata_at=st.none() | st.integers(min_value=0, max_value=5),
+    final_newline=st.booleans(),
 )
 def test_any_block_manifest_keeps_its_meaning_and_its_other_lines(
     kind: str,
@@ -420,6 +422,8 @@ def test_any_block_manifest_keeps_its_meaning_and_its_other_lines(
     newline: str,
     indent: int,
     flux: str,
+    metadata_at: int | None,
+    final_newline: bool,
 ) -> None:
     pad = " " * indent
     lines = [
@@ -429,11 +433,15 @@ def test_any_block_manifest_keeps_its_meaning_and_its_other_lines(
         f"{pad}name: n",
         "spec:",
     ]
-    for key, value in entries:
+    for position, (key, value) in enumerate(entries):
+        if position == metadata_at:
+            lines += [f"{pad}eventMetadata:", f"{pad}{pad}env: prod"]
         if comment:
             lines.append(f"{pad}# about {key}")
         lines.append(f"{pad}{key}: {value}" + (" # eol" if comment else ""))
-    text = newline.join(lines) + newline
+    if metadata_at is not None and metadata_at >= len(entries):
+        lines += [f"{pad}eventMetadata:", f"{pad}{pad}env: prod"]
+    text = newline.join(lines) + (newline if final_newline else "")
     result = rewrite(text, flux)
     before = yaml.safe_load(text)
     minor = int(flux.split(".")[1])
@@ -445,6 +453,7 @@ def test_any_block_manifest_keeps_its_meaning_and_its_other_lines(
     assert kept == [line for line in result.text.split(newline) if "# about" in line]
     assert rewrite(result.text, flux).changes == 0
     assert newline == "\r\n" or "\r" not in result.text
+    assert result.text.endswith(newline) == final_newline
 
 
 # -- writing --------------------------------------------------------------------------------
