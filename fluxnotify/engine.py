@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from fluxnotify import schemas
+from fluxnotify import fluxversion, schemas
 from fluxnotify.cache import FileCache
 from fluxnotify.config import Config
 from fluxnotify.discovery import DEFAULT_EXCLUDES, discover, project_listing
@@ -126,7 +126,9 @@ def validate(options: Options) -> Report:
             )
             for doc in source.documents:
                 objects += 1
-                ctx = _context(doc, version, patch_file, project, schema_issues)
+                ctx = _context(
+                    doc, version, patch_file, project, schema_issues, reason == fluxversion.GUESSED
+                )
                 found.extend(_doc_findings(doc, ctx, levels, explicit))
         findings.extend(_suppress(source, found, levels, explicit))
     findings.sort(key=lambda finding: finding.sort_key)
@@ -149,6 +151,7 @@ def _context(
     patch_file: bool,
     project: Project,
     schema_issues: bool,
+    version_guessed: bool = False,
 ) -> Context:
     issues: tuple[SchemaIssue, ...] | None = None
     if doc.schema_ok:
@@ -172,6 +175,7 @@ def _context(
         blocks_cross_namespace_refs=project.blocks_cross_namespace_refs,
         patch_file=patch_file,
         targets=project.target_ids,
+        flux_version_guessed=version_guessed,
     )
 
 

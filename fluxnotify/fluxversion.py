@@ -16,6 +16,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from fluxnotify import apiversions_data
 from fluxnotify.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -26,6 +27,8 @@ NOTIFICATION_GROUP = "notification.toolkit.fluxcd.io"
 #: Supported target releases, oldest first.
 FLUX_VERSIONS: tuple[str, ...] = tuple(f"2.{minor}" for minor in range(10))
 NEWEST = FLUX_VERSIONS[-1]
+#: Why the target is the newest release: nothing in the repository names one.
+GUESSED = "the newest; no gotk-components.yaml or FluxInstance found"
 
 #: Flux minor release -> notification-controller minor release (reference section 1).
 _NC_MINOR = {f"2.{minor}": (1, minor) for minor in range(10)}
@@ -80,34 +83,49 @@ class ServedStatus(NamedTuple):
     use_instead: str
 
 
+def flux_kind(group: str, kind: str) -> bool:
+    """Whether ``group``/``kind`` is one of the Flux kinds whose served versions are known."""
+    return (group, kind) in apiversions_data.KINDS
+
+
 def served(api_version: str, kind: str, flux_version: str) -> ServedStatus:
-    """Whether ``flux_version`` serves ``api_version`` for a notification kind."""
+    """Whether ``flux_version`` serves ``api_version`` for a Flux kind (source, kustomize,
+    helm, image, notification); any other kind counts as served.
+
+    From the CRDs each release ships (apiversions_data, scripts/generate_apiversions.py).
+    ``use_instead`` is the storage version of that release, else of the first that has the kind.
+    """
+    group, _, version = api_version.rpartition("/")
+    if not group and kind in ("Alert", "Provider", "Receiver"):
+        group = NOTIFICATION_GROUP
+    releases = apiversions_data.KINDS.get((group, kind))
+    if releases is None:
+        return ServedStatus(Served.SERVED, api_version)
     minor = minor_of(flux_version)
-    version = api_version.rsplit("/", 1)[-1]
-    if kind in ("Alert", "Provider"):
-        newest = f"{NOTIFICATION_GROUP}/v1beta3" if minor >= 2 else f"{NOTIFICATION_GROUP}/v1beta2"
-        if version == "v1beta3":
-            ok = minor >= 2
-            return ServedStatus(Served.SERVED if ok else Served.NEVER, newest)
-        if version == "v1beta2":
-            if minor >= 9:
-                return ServedStatus(Served.REMOVED, newest)
-            return ServedStatus(Served.DEPRECATED if minor >= 2 else Served.SERVED, newest)
-        if version == "v1beta1":
-            if minor >= 7:
-                return ServedStatus(Served.REMOVED, newest)
-            return ServedStatus(Served.DEPRECATED if minor >= 2 else Served.SERVED, newest)
-        return ServedStatus(Served.NEVER, newest)
-    if kind == "Receiver":
-        newest = f"{NOTIFICATION_GROUP}/v1"
-        if version == "v1":
-            return ServedStatus(Served.SERVED, newest)
-        if version == "v1beta2":
-            return ServedStatus(Served.REMOVED if minor >= 9 else Served.DEPRECATED, newest)
-        if version == "v1beta1":
-            return ServedStatus(Served.REMOVED if minor >= 7 else Served.DEPRECATED, newest)
-        return ServedStatus(Served.NEVER, newest)
-    return ServedStatus(Served.SERVED, api_version)
+    here = dict(releases.get(flux_version, ()))
+    storage = next((v for v, state in releases.get(flux_version, ()) if state == "storage"), None)
+    if storage is None:  # the release has no such kind yet: name the first version there is
+        first = min(releases, key=minor_of)
+        storage = next(v for v, state in releases[first] if state == "storage")
+    newest = f"{group}/{storage}"
+    if version in here:
+        return ServedStatus(
+            Served.DEPRECATED if here[version] == "deprecated" else Served.SERVED, newest
+        )
+    if any(
+        minor_of(release) < minor and version in dict(states)
+        for release, states in releases.items()
+    ):
+        return ServedStatus(Served.REMOVED, newest)
+    return ServedStatus(Served.NEVER, newest)
+
+
+def served_since(api_version: str, kind: str) -> str | None:
+    """The first release that serves ``api_version`` for ``kind``, if any does."""
+    group, _, version = api_version.rpartition("/")
+    releases = apiversions_data.KINDS.get((group, kind), {})
+    found = [release for release, states in releases.items() if version in dict(states)]
+    return min(found, key=minor_of) if found else None
 
 
 # Provider types by the notification-controller minor release that added them
@@ -234,7 +252,7 @@ class TargetVersions:
     def _in(self, folder: str) -> tuple[str, str]:
         known = self._known
         if not known:
-            return NEWEST, "the newest; no gotk-components.yaml or FluxInstance found"
+            return NEWEST, GUESSED
         covering = [(source, v) for source, v in known if _is_within(folder, source.scope)]
         if covering:
             source, v = max(covering, key=lambda item: len(item[0].scope))

@@ -231,6 +231,9 @@ class Context(NamedTuple):
     patch_file: bool = False
     #: the files findings are reported for (``id()`` of their SourceFile)
     targets: frozenset[int] = frozenset()
+    #: flux_version is the newest because nothing named one (no flag, configuration,
+    #: gotk-components.yaml or FluxInstance): the release actually run is unknown
+    flux_version_guessed: bool = False
 
     def namespaces(self) -> set[str]:
         """The effective namespaces that are known for sure."""

@@ -1,9 +1,11 @@
 """api-version: an apiVersion the target Flux release does not serve.
 
-v1beta1 Alert/Provider/Receiver were removed in Flux 2.7, v1beta2 in 2.9
-(deprecated from 2.2), and there is no Alert or Provider v1 in any release:
-the API server answers "no matches for kind" and nothing is applied.
-Facts: ../shared/reference/flux-notification-api.md section 1.
+For every Flux kind (sources, Kustomization, HelmRelease, image automation,
+notification): v1beta1 Alert/Provider/Receiver were removed in Flux 2.7, v1beta2
+in 2.9, HelmRelease v2beta1 in 2.7 and v2beta2 in 2.8, Kustomization v1beta2 and
+the source v1beta2 versions in 2.8; there is no Alert or Provider v1 in any
+release. The API server answers "no matches for kind" and nothing is applied.
+Facts: the CRDs each release ships (fluxnotify/apiversions_data.py).
 """
 
 from __future__ import annotations
@@ -23,22 +25,38 @@ ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
-_KINDS = ("Alert", "Provider", "Receiver")
+_NOTIFICATION_KINDS = ("Alert", "Provider", "Receiver")
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:
-    if doc.group != fluxversion.NOTIFICATION_GROUP or doc.kind not in _KINDS:
+    if not fluxversion.flux_kind(doc.group, doc.kind):
         return
     target = ctx.flux_version
     status = fluxversion.served(doc.api_version, doc.kind, target)
     use = f"use `apiVersion: {status.use_instead}`"
-    # fluxnotify/migration.py rewrites every known version except a v1beta3 older releases lack
-    migrate = f"; `fluxnotify migrate --flux-version {target}` rewrites the files, comments kept"
+    # fluxnotify/migration.py rewrites every known notification version except a v1beta3
+    # older releases lack; the other kinds are edited by hand (or `flux migrate`)
+    migrate = (
+        f"; `fluxnotify migrate --flux-version {target}` rewrites the files, comments kept"
+        if doc.group == fluxversion.NOTIFICATION_GROUP
+        else ""
+    )
     if status.status is Served.REMOVED:
+        # When nothing names the release run, 2.9 is a guess: sources, Kustomizations,
+        # HelmReleases and image kinds then get a warning; notification kinds stay errors.
+        guess = ctx.flux_version_guessed and doc.group != fluxversion.NOTIFICATION_GROUP
         yield Problem(
             f"{doc.api_version} {doc.kind} is not served by Flux {target}: it was removed",
             ("apiVersion",),
-            hint=use + migrate,
+            hint=use
+            + migrate
+            + (
+                f"; Flux {target} is the newest release: if you run an older one, set"
+                " `flux-version` in .fluxnotify.yaml"
+                if guess
+                else ""
+            ),
+            severity=Severity.WARNING if guess else None,
         )
     elif status.status is Served.DEPRECATED:
         yield Problem(
@@ -51,9 +69,10 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
     elif status.status is Served.NEVER:
         version = doc.api_version.rpartition("/")[2]
         hint = use
-        if version == "v1beta3" and doc.kind != "Receiver":
+        since = fluxversion.served_since(doc.api_version, doc.kind)
+        if since is not None:
             message = (
-                f"{doc.api_version} {doc.kind} needs Flux 2.2 or newer; the target is {target}"
+                f"{doc.api_version} {doc.kind} needs Flux {since} or newer; the target is {target}"
             )
         else:
             message = f"{doc.api_version} {doc.kind} exists in no Flux release"

@@ -104,8 +104,14 @@ def test_messages_say_removed_deprecated_or_never(tmp_path: Path) -> None:
 
 
 def test_other_groups_are_not_checked(tmp_path: Path) -> None:
-    text = _object("kustomize.toolkit.fluxcd.io/v1beta2", "Kustomization")
-    assert of_rule(lint(tmp_path, text, flux_version="2.9"), "api-version") == []
+    """kustomize's own Kustomization (kustomization.yaml) and non-Flux kinds are not Flux's."""
+    write(
+        tmp_path, "kustomization.yaml", _object("kustomize.config.k8s.io/v1beta1", "Kustomization")
+    )
+    write(tmp_path, "deploy.yaml", _object("apps/v1beta1", "Deployment"))
+    assert (
+        of_rule(run(Options(paths=(str(tmp_path),), root=tmp_path)).findings, "api-version") == []
+    )
 
 
 def _levels(tmp_path: Path, level: Severity | None) -> list[Severity]:
@@ -135,3 +141,73 @@ def test_disable_turns_it_off(tmp_path: Path) -> None:
     path = write(tmp_path, "a.yaml", _object(f"{NC}/v1", "Alert"))
     report = validate(tmp_path, path, disable=("api-version",))
     assert of_rule(report.findings, "api-version") == []
+
+
+# Every Flux kind (issue 15): facts from the CRDs each release ships (apiversions_data.py).
+KS, HR, SRC, IMG = (
+    "kustomize.toolkit.fluxcd.io",
+    "helm.toolkit.fluxcd.io",
+    "source.toolkit.fluxcd.io",
+    "image.toolkit.fluxcd.io",
+)
+FLUX_KINDS_MATRIX = [
+    (f"{KS}/v1beta2", "Kustomization", "2.7", Severity.WARNING, "deprecated in Flux 2.7"),
+    (f"{KS}/v1beta2", "Kustomization", "2.9", Severity.ERROR, "removed"),
+    (f"{KS}/v1beta1", "Kustomization", "2.7", Severity.ERROR, "removed"),
+    (f"{KS}/v1", "Kustomization", "2.0", None, ""),
+    (f"{HR}/v2beta1", "HelmRelease", "2.1", None, ""),
+    (f"{HR}/v2beta1", "HelmRelease", "2.3", Severity.WARNING, "deprecated"),
+    (f"{HR}/v2beta1", "HelmRelease", "2.7", Severity.ERROR, "removed"),
+    (f"{HR}/v2beta2", "HelmRelease", "2.8", Severity.ERROR, "removed"),
+    (f"{HR}/v2", "HelmRelease", "2.2", Severity.ERROR, "needs Flux 2.3 or newer"),
+    (f"{HR}/v3", "HelmRelease", "2.9", Severity.ERROR, "exists in no Flux release"),
+    (f"{SRC}/v1", "HelmRepository", "2.2", Severity.ERROR, "needs Flux 2.3 or newer"),
+    (f"{SRC}/v1beta2", "HelmRepository", "2.9", Severity.ERROR, "removed"),
+    (f"{SRC}/v1beta2", "OCIRepository", "2.5", None, ""),
+    (f"{SRC}/v1", "OCIRepository", "2.5", Severity.ERROR, "needs Flux 2.6 or newer"),
+    (f"{SRC}/v1", "Bucket", "2.4", None, ""),
+    (f"{IMG}/v1beta2", "ImagePolicy", "2.7", Severity.WARNING, "deprecated"),
+    (f"{IMG}/v1beta2", "ImageUpdateAutomation", "2.9", Severity.ERROR, "removed"),
+    (f"{IMG}/v1", "ImageRepository", "2.6", Severity.ERROR, "needs Flux 2.7 or newer"),
+    ("source.extensions.fluxcd.io/v1beta1", "ArtifactGenerator", "2.6", Severity.ERROR, "needs Flux 2.7"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("api_version", "kind", "flux", "expected", "words"), FLUX_KINDS_MATRIX)
+def test_every_flux_kind(
+    api_version: str,
+    kind: str,
+    flux: str,
+    expected: Severity | None,
+    words: str,
+    tmp_path: Path,
+) -> None:
+    findings = of_rule(lint(tmp_path, _object(api_version, kind), flux_version=flux), "api-version")
+    assert [f.severity for f in findings] == ([expected] if expected else [])
+    if expected:
+        assert words in findings[0].message
+        assert "fluxnotify migrate" not in (findings[0].hint or "")  # it edits notification kinds
+
+
+def test_a_guessed_release_makes_removed_kinds_a_warning(tmp_path: Path) -> None:
+    """Nothing names the release run: 2.9 is a guess, so a HelmRelease v2beta1 is a warning
+    saying how to name the release; a notification kind stays an error; a named release
+    (here a gotk-components.yaml of 2.9) makes both errors."""
+    write(tmp_path, "apps/release.yaml", _object(f"{HR}/v2beta1", "HelmRelease"))
+    write(tmp_path, "apps/alert.yaml", _object(f"{NC}/v1beta2", "Alert"))
+    findings = of_rule(run(Options(paths=(str(tmp_path),), root=tmp_path)).findings, "api-version")
+    assert [(f.object.kind if f.object else "", f.severity) for f in findings] == [
+        ("Alert", Severity.ERROR),
+        ("HelmRelease", Severity.WARNING),
+    ]
+    assert "set `flux-version` in .fluxnotify.yaml" in (findings[1].hint or "")
+    write(
+        tmp_path,
+        "clusters/prod/flux-system/gotk-components.yaml",
+        "# Flux Version: v2.9.4\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n",
+    )
+    write(tmp_path, "clusters/prod/release.yaml", _object(f"{HR}/v2beta1", "HelmRelease"))
+    findings = of_rule(
+        run(Options(paths=(str(tmp_path / "clusters"),), root=tmp_path)).findings, "api-version"
+    )
+    assert [f.severity for f in findings] == [Severity.ERROR]
