@@ -41,6 +41,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "fluxnotify.model",
         "fluxnotify.positions",
         "fluxnotify.fluxversion",
+        "fluxnotify.apiversions_data",
         "fluxnotify.providertypes",
         "fluxnotify.gitrepo",
         "fluxnotify.schemas",
