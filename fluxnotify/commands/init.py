@@ -118,15 +118,28 @@ def init(
     stdout: Annotated[
         bool, typer.Option("--stdout", help="Print one YAML stream instead of writing files.")
     ] = False,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite files that differ.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Overwrite files that differ (a filled Secret is kept)."),
+    ] = False,
+    replace_secret: Annotated[
+        bool,
+        typer.Option(
+            "--replace-secret",
+            help="Overwrite an existing Secret that holds values or is SOPS-encrypted.",
+        ),
+    ] = False,
 ) -> int:
     """Write a Provider, an Alert and a Secret for Flux notifications, ready to commit."""
     from fluxnotify.errors import UsageError
     from fluxnotify.generate import manifests, render, writer
     from fluxnotify.generate import spec as specs
 
-    if stdout and (output_dir is not None or force):
-        raise UsageError("--stdout prints instead of writing: leave out --output-dir and --force")
+    if stdout and (output_dir is not None or force or replace_secret):
+        raise UsageError(
+            "--stdout prints instead of writing: leave out --output-dir, --force"
+            " and --replace-secret"
+        )
     if slack_token_mode and slack_webhook_mode:
         raise UsageError(
             "--slack-token-mode and --slack-webhook-mode contradict each other; give one"
@@ -162,9 +175,43 @@ def init(
         return 0
     directory = output_dir or Path(".")
     files = {f.filename: render.render(f.documents) for f in bundle.files}
-    report = writer.write_files(directory, files, force=force)
+    keep = frozenset() if replace_secret else _filled_secrets(directory, bundle)
+    report = writer.write_files(directory, files, force=force, keep=keep)
     _summarize(console, bundle, report, _sops_state(directory, spec), prompted, flux_version)
     return 0
+
+
+def _filled_secrets(directory: Path, bundle: "Bundle") -> frozenset[str]:
+    """The Secret files already there that hold a value or SOPS metadata: never replaced.
+
+    A re-run to change the severity must not swap an encrypted, filled Secret for an
+    empty template; only --replace-secret does that. A file that cannot be parsed counts
+    as filled: what it holds is unknown.
+    """
+    import yaml
+
+    filled = set()
+    for file in bundle.files:
+        path = directory / file.filename
+        if not any(doc.kind == "Secret" for doc in file.documents) or not path.is_file():
+            continue
+        try:
+            documents = list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            filled.add(file.filename)
+            continue
+        for doc in documents:
+            if not isinstance(doc, dict):
+                continue
+            values = [
+                value
+                for key in ("data", "stringData")
+                if isinstance(doc.get(key), dict)
+                for value in doc[key].values()
+            ]
+            if "sops" in doc or any(value not in (None, "") for value in values):
+                filled.add(file.filename)
+    return frozenset(filled)
 
 
 def _ask_missing(request: "InitRequest") -> None:
@@ -318,7 +365,17 @@ def _summarize(
     if report is not None:
         shown_dir = _shown(report.directory)
         rows = [
-            (f.filename, "unchanged" if f.filename in report.unchanged else "written", f.purpose)
+            (
+                f.filename,
+                "unchanged"
+                if f.filename in report.unchanged
+                else "kept"
+                if f.filename in report.kept
+                else "written",
+                "holds values or is encrypted: left as it is (--replace-secret overwrites it)"
+                if f.filename in report.kept
+                else f.purpose,
+            )
             for f in bundle.files
         ]
         added = ", ".join(report.added_resources)

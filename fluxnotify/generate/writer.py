@@ -1,16 +1,21 @@
 """Write generated files all at once or not at all, and list them in kustomization.yaml.
 
 Every new content goes to a temporary file beside its target first; only when
-all of them are written are they renamed into place, so an error (a conflict,
-a full disk, an unreadable kustomization.yaml) leaves the folder as it was.
+all of them are written are they renamed into place, and a failure while renaming
+puts back what was already replaced, so an error (a conflict, a full disk, an
+unreadable kustomization.yaml) leaves the folder as it was. A file in ``keep``
+(a Secret that holds values) is listed but never written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import posixpath
 import secrets
+import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,16 +39,20 @@ class WriteReport:
     directory: Path
     written: tuple[str, ...]
     unchanged: tuple[str, ...]
+    kept: tuple[str, ...]
     kustomization: str
     kustomization_change: str  # "created", "updated" or "unchanged"
     added_resources: tuple[str, ...]
 
 
-def write_files(directory: Path, files: dict[str, str], *, force: bool) -> WriteReport:
+def write_files(
+    directory: Path, files: dict[str, str], *, force: bool, keep: frozenset[str] = frozenset()
+) -> WriteReport:
     """Write ``files`` (name -> text) into ``directory`` and add them to its kustomization.
 
     A file that exists with other content is a conflict unless ``force``; one that
     exists with the same content is left untouched, so a second run changes nothing.
+    A name in ``keep`` exists and stays as it is, whatever ``force`` says.
     """
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"--output-dir {directory} is a file, not a folder; choose a folder")
@@ -51,9 +60,12 @@ def write_files(directory: Path, files: dict[str, str], *, force: bool) -> Write
     written: list[str] = []
     unchanged: list[str] = []
     conflicts: list[str] = []
+    kept: list[str] = []
     for name, text in files.items():
         old = _read(directory / name)
-        if old == text:
+        if name in keep and old is not None and old != text:
+            kept.append(name)
+        elif old == text:
             unchanged.append(name)
         elif old is None or force:
             changes[directory / name] = text
@@ -76,6 +88,7 @@ def write_files(directory: Path, files: dict[str, str], *, force: bool) -> Write
         directory=directory,
         written=tuple(written),
         unchanged=tuple(unchanged),
+        kept=tuple(kept),
         kustomization=kustomization.name,
         kustomization_change=(
             "unchanged" if not added else "updated" if old_text is not None else "created"
@@ -201,13 +214,18 @@ def _read(path: Path) -> str | None:
 
 
 def _replace_all(directory: Path, changes: dict[Path, str]) -> None:
-    """Write every change to a temporary file, then rename them all into place."""
+    """Stage every change in a temporary file, then replace the targets, all or none.
+
+    A failure while staging leaves every target untouched; one while replacing puts the
+    already replaced targets back from their backups (hard links, else copies) and
+    removes the files that did not exist. No temporary file or backup stays behind.
+    """
     staged: list[tuple[Path, Path]] = []
     target = directory
     try:
         directory.mkdir(parents=True, exist_ok=True)
         for target, text in changes.items():
-            temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+            temporary = _sibling(target, "tmp")
             descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             staged.append((temporary, target))
             with open(descriptor, "wb") as handle:
@@ -217,15 +235,49 @@ def _replace_all(directory: Path, changes: dict[Path, str]) -> None:
             if target.exists():
                 os.chmod(temporary, target.stat().st_mode & 0o7777)
     except OSError as exc:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
+        _remove(temporary for temporary, _ in staged)
         raise InputError(f"cannot write {target}: {_reason(exc)}; nothing was written") from None
-    for temporary, target in staged:
-        try:
+    done: list[tuple[Path, Path | None]] = []  # (target, its backup; None: it was new)
+    backups: list[Path] = []
+    try:
+        for temporary, target in staged:
+            backup = None
+            if target.exists():
+                backup = _sibling(target, "bak")
+                _backup(target, backup)
+                backups.append(backup)
             os.replace(temporary, target)
-        except OSError as exc:
-            temporary.unlink(missing_ok=True)
-            raise InputError(f"cannot replace {target}: {_reason(exc)}") from None
+            done.append((target, backup))
+    except OSError as exc:
+        for replaced, backup in reversed(done):
+            if backup is None:
+                replaced.unlink(missing_ok=True)
+            else:
+                os.replace(backup, replaced)
+        _remove([*(temporary for temporary, _ in staged), *backups])
+        raise InputError(
+            f"cannot replace {target}: {_reason(exc)}; every file was put back as it was,"
+            " nothing was written"
+        ) from None
+    _remove(backups)
+
+
+def _sibling(target: Path, suffix: str) -> Path:
+    return target.with_name(f".{target.name}.{secrets.token_hex(4)}.{suffix}")
+
+
+def _backup(target: Path, backup: Path) -> None:
+    """``backup`` holds ``target``'s content; a hard link costs nothing and keeps the mode."""
+    try:
+        os.link(target, backup)
+    except OSError:
+        shutil.copy2(target, backup)
+
+
+def _remove(paths: Iterable[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 def _reason(exc: Exception) -> str:

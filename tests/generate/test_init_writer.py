@@ -147,6 +147,75 @@ def test_a_failed_write_leaves_no_file_behind(
     assert tree(tmp_path) == {"kustomization.yaml": COMMENTED.encode()}
 
 
+def test_a_failed_rename_puts_every_file_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Replacing is all or nothing too: the files already replaced get their old content
+    back, a file that was new goes away, and no temporary file or backup stays."""
+    (tmp_path / "kustomization.yaml").write_text(COMMENTED)
+    (tmp_path / "a.yaml").write_text("a: old\n")
+    os.chmod(tmp_path / "a.yaml", 0o640)
+    before = tree(tmp_path)
+    real_replace = os.replace
+    targets: list[str] = []
+
+    def failing_replace(source: str | Path, target: str | Path) -> None:
+        if str(source).endswith(".tmp"):  # a rename into place, not a restore
+            targets.append(Path(target).name)
+            if len(targets) == 3:
+                raise OSError(5, "Input/output error")
+        real_replace(source, target)
+
+    monkeypatch.setattr(writer.os, "replace", failing_replace)
+    files = {"a.yaml": "a: new\n", "b.yaml": "b: 1\n", "c.yaml": "c: 1\n"}
+    with pytest.raises(InputError, match="Input/output error; every file was put back"):
+        write_files(tmp_path, files, force=True)
+    assert targets == ["a.yaml", "b.yaml", "c.yaml"]
+    assert tree(tmp_path) == before
+    assert os.stat(tmp_path / "a.yaml").st_mode & 0o777 == 0o640
+
+
+FILLED_SECRETS = {
+    "value": "stringData:\n  address: https://hooks.slack.com/services/T0/B0/x\n",
+    "data": "data:\n  address: aHR0cHM6Ly9leGFtcGxlLmNvbS9ob29r\n",
+    "sops": "stringData:\n  address: ENC[AES256_GCM,data:eA==,iv:aQ==,tag:dA==,type:str]\n"
+    "sops:\n  version: 3.10.2\n",
+    "unparsable": "stringData: [\n",
+}
+
+
+@pytest.mark.parametrize("content", FILLED_SECRETS, ids=list(FILLED_SECRETS))
+def test_a_filled_secret_is_kept_even_with_force(tmp_path: Path, content: str) -> None:
+    secret = (
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: slack-webhook\n"
+        "  namespace: flux-system\n" + FILLED_SECRETS[content]
+    )
+    assert run_script(["init", "--channel", "alerts"], cwd=tmp_path).returncode == 0
+    (tmp_path / "secret.yaml").write_text(secret)
+    result = run_script(
+        ["init", "--channel", "alerts", "--event-severity", "info", "--force"], cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "secret.yaml").read_text() == secret
+    assert "eventSeverity: info" in (tmp_path / "alert.yaml").read_text()
+    assert "  secret.yaml         kept       holds values or is encrypted: left as it is" in (
+        result.stdout
+    )
+    assert "T0/B0" not in result.stdout + result.stderr
+    replaced = run_script(
+        ["init", "--channel", "alerts", "--force", "--replace-secret"], cwd=tmp_path
+    )
+    assert replaced.returncode == 0, replaced.stderr
+    assert "address: ''" in (tmp_path / "secret.yaml").read_text()
+
+
+def test_an_empty_template_secret_is_replaced_with_force(tmp_path: Path) -> None:
+    assert run_script(["init", "--channel", "alerts"], cwd=tmp_path).returncode == 0
+    result = run_script(["init", "--channel", "other", "--force"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "kept" not in result.stdout
+
+
 def test_output_dir_that_is_a_file(tmp_path: Path) -> None:
     (tmp_path / "out").write_text("")
     with pytest.raises(UsageError, match="is a file, not a folder"):
