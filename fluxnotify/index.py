@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
+from fluxnotify.generated import GeneratedObject, generated_from
 from fluxnotify.graph import Graph
 from fluxnotify.model import Document, Placement, SourceFile
 
@@ -47,8 +48,12 @@ class Index:
         self._by_kind: dict[str, list[Placed]] = defaultdict(list)
         self._secrets: dict[str, list[SecretSource]] = defaultdict(list)
         self._by_placement: dict[str, dict[Placement, list[Placed]]] = {}
+        #: objects controllers create from the documents (generated.py), by (kind, name)
+        self._generated: dict[tuple[str, str], list[GeneratedObject]] = defaultdict(list)
         for doc in documents:
             for placement in graph.of(doc):
+                for made in generated_from(doc, placement):
+                    self._generated[(made.kind, made.name)].append(made)
                 placed = Placed(doc, placement)
                 self._by_kind[doc.kind].append(placed)
                 if doc.name is not None:
@@ -97,6 +102,16 @@ class Index:
             for p in self.named(kind, name)
             if clusters_match(p.placement.cluster, placement.cluster)
             and (p.placement.namespace is None or p.placement.namespace == placement.namespace)
+        ]
+
+    def generated(self, kind: str, name: str, placement: Placement) -> list[GeneratedObject]:
+        """Objects of ``kind`` and ``name`` a controller creates there (a HelmChart from a
+        HelmRelease): not in the repository, but as real as the objects that are."""
+        return [
+            g
+            for g in self._generated.get((kind, name), [])
+            if clusters_match(g.placement.cluster, placement.cluster)
+            and (g.placement.namespace is None or g.placement.namespace == placement.namespace)
         ]
 
     def secrets(self, name: str, placement: Placement) -> list[SecretSource]:

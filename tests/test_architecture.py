@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "fluxnotify.project",
         "fluxnotify.graph",
         "fluxnotify.index",
+        "fluxnotify.generated",
         "fluxnotify.discovery",
         "fluxnotify.parsing",
         "fluxnotify.scan",

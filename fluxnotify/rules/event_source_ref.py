@@ -2,8 +2,9 @@
 
 An exact name that matches nothing means the Alert never fires for it (or the
 Receiver triggers nothing). Reported only when the repository defines objects
-of that kind at all, and never for the objects Flux bootstrap or a
-FluxInstance creates (`flux-system`), nor when an object of that kind whose
+of that kind at all, and never for the objects a controller creates
+(generated.py: a HelmRelease's HelmChart, bootstrap's and a FluxInstance's
+`flux-system` sources and Kustomization), nor when an object of that kind whose
 name or namespace is a post-build variable (`${APP}`), or one a Flux Operator
 ResourceSet generates, could be the one named.
 """
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from fluxnotify import fluxversion
+from fluxnotify.generated import made_at_bootstrap
 from fluxnotify.index import clusters_match
 from fluxnotify.model import Context, Document, Placement, Problem, Severity
 from fluxnotify.rules._refs import is_notification, sources
@@ -26,9 +28,6 @@ SUMMARY = "an eventSource or Receiver resource names an object the repository do
 ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
-
-#: Objects that Flux bootstrap or a FluxInstance creates without a manifest in the repository.
-CREATED_BY_FLUX = {"flux-system", "flux"}
 
 #: What Flux (post-build substitution) or a ResourceSet (`<< inputs.x >>`) fills in.
 _TEMPLATE = POST_BUILD_VAR.pattern + r"|<<.*?>>"
@@ -91,7 +90,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
         kind, name = entry.get("kind"), entry.get("name")
         if not isinstance(kind, str) or not isinstance(name, str):
             continue
-        if "*" in name or POST_BUILD_VAR.search(name) or name in CREATED_BY_FLUX:
+        if "*" in name or POST_BUILD_VAR.search(name) or made_at_bootstrap(kind, name):
             continue
         if kind in fluxversion.FLUX_OPERATOR_KINDS or not any(
             _is_flux(p.doc) for p in ctx.objects.of_kind(kind)
@@ -104,7 +103,9 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
             if ns is None or "*" in ns:
                 continue
             where = Placement(placement.cluster, ns)
-            found = any(_is_flux(p.doc) for p in ctx.objects.find(kind, name, where))
+            found = any(_is_flux(p.doc) for p in ctx.objects.find(kind, name, where)) or bool(
+                ctx.objects.generated(kind, name, where)
+            )
             if not found and not _could_be_defined(kind, name, where, ctx):
                 missing.add(ns)
         if missing:

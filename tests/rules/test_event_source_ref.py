@@ -214,3 +214,84 @@ def test_source_defined_in_the_same_cluster_and_namespace(project: Project) -> N
 def test_rule_page_examples(tmp_path: Path) -> None:
     """docs/rules/event-source-ref.md: the failing example gives the findings shown, the fixed one none."""
     check_page(RULE, tmp_path)
+
+
+# --- objects a controller generates (generated.py) ----------------------------------------
+
+HELM_CHART = """
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmChart
+metadata:
+  name: redis
+  namespace: flux-system
+spec:
+  chart: redis
+  sourceRef:
+    kind: HelmRepository
+    name: bitnami
+"""
+
+RELEASE_FROM_SHARED_REPO = """
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: grafana
+  namespace: monitoring
+spec:
+  interval: 30m
+  chart:
+    spec:
+      chart: grafana
+      version: 8.x
+      sourceRef:
+        kind: HelmRepository
+        name: grafana-charts
+        namespace: flux-system
+"""
+
+
+def test_helm_chart_made_from_a_helm_release(project: Project) -> None:
+    """helm-controller names the HelmChart `<release namespace>-<release name>` and puts it
+    in the HelmRepository's namespace: an Alert on it is right; a misspelt one still
+    gets the warning, as does the right name in the release's namespace."""
+    project.write("charts.yaml", docs(HELM_CHART, RELEASE_FROM_SHARED_REPO))
+    project.write(
+        "alert.yaml",
+        alert(
+            sources=sources(
+                ("HelmChart", "monitoring-grafana"),
+                ("HelmChart", "monitoring-grafna"),
+                ("HelmChart", "monitoring-grafana", "monitoring"),
+            )
+        ),
+    )
+    report = project.validate()
+    assert project.messages(report, RULE) == [
+        "HelmChart `monitoring-grafna` is not defined in namespace flux-system anywhere in this"
+        " repository",
+        "HelmChart `monitoring-grafana` is not defined in namespace monitoring anywhere in this"
+        " repository",
+    ]
+
+
+def test_chart_ref_creates_no_helm_chart(project: Project) -> None:
+    """With spec.chartRef the release uses an existing HelmChart or OCIRepository."""
+    release = RELEASE_FROM_SHARED_REPO.replace(
+        """  chart:
+    spec:
+      chart: grafana
+      version: 8.x
+      sourceRef:
+        kind: HelmRepository
+        name: grafana-charts
+        namespace: flux-system
+""",
+        """  chartRef:
+    kind: OCIRepository
+    name: grafana
+    namespace: flux-system
+""",
+    )
+    project.write("charts.yaml", docs(HELM_CHART, release))
+    project.write("alert.yaml", alert(sources=sources(("HelmChart", "monitoring-grafana"))))
+    assert len(project.hits(RULE)) == 1
