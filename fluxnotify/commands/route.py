@@ -1,9 +1,12 @@
 """`fluxnotify route`: where an event goes, or where every object's events go."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from fluxnotify.project import Project
 
 _EVENT = "Event"
 
@@ -57,7 +60,10 @@ def route(
     ] = None,
     cluster: Annotated[
         str | None,
-        typer.Option(help="Cluster the event comes from (default: where the object is applied)."),
+        typer.Option(
+            help="Cluster the event comes from (default: where the object is applied);"
+            " with --all, the one cluster to show."
+        ),
     ] = None,
     root: Annotated[
         Path | None,
@@ -87,11 +93,28 @@ def route(
     if root is not None and not root.is_dir():
         raise UsageError(f"--root {root}: not a folder")
     if all_objects:
-        given = [flag for flag, value in (("--kind", kind), ("--name", name)) if value]
+        given = [
+            flag
+            for flag, value in (
+                ("--kind", kind),
+                ("--name", name),
+                ("--namespace", namespace),
+                ("--message", message),
+                ("--reason", reason),
+                ("--metadata", metadata),
+            )
+            if value
+        ]
         if given:
-            raise UsageError(f"--all routes every object: drop {' and '.join(given)}")
+            raise UsageError(
+                f"--all routes every object's events: drop {', '.join(given)}",
+                "they describe one event: use them without --all",
+            )
         project, documents = load(paths or ["."], root)
+        _check_cluster(project, cluster)
         routes = route_all(project, documents)
+        if cluster is not None:
+            routes = routes._replace(objects=[o for o in routes.objects if o.cluster == cluster])
         render = {
             "text": routemap.all_text,
             "json": routemap.all_json,
@@ -123,12 +146,7 @@ def route(
             raise UsageError(f"--metadata {item!r}: write KEY=VALUE")
         extra[key if "/" in key else f"{KIND_GROUPS[kind]}/{key}"] = value
     project, _ = load(paths or ["."], root)
-    known = sorted(project.index.graph.clusters)
-    if cluster is not None and known and cluster not in known:
-        raise UsageError(
-            f"--cluster {cluster}: the repository has no such cluster",
-            f"its clusters: {', '.join(known)}",
-        )
+    _check_cluster(project, cluster)
     defined = objects_named(project, kind, name)
     if namespace is not None:
         defined = [p for p in defined if p.placement.namespace in (namespace, None)]
@@ -157,3 +175,15 @@ def route(
     else:
         typer.echo(routemap.event_text(result), nl=False)
     return 0 if result.delivered else 1
+
+
+def _check_cluster(project: "Project", cluster: str | None) -> None:
+    """``--cluster`` must name a cluster of the repository (when it has any)."""
+    from fluxnotify.errors import UsageError
+
+    known = sorted(project.index.graph.clusters)
+    if cluster is not None and known and cluster not in known:
+        raise UsageError(
+            f"--cluster {cluster}: the repository has no such cluster",
+            f"its clusters: {', '.join(known)}",
+        )

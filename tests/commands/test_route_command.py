@@ -330,7 +330,9 @@ def test_commit_status_update_metadata_reaches_the_git_provider(project: Path) -
         (("--kind", "helmrelease", "--name", "x"), "did you mean HelmRelease?"),
         (("--kind", "HelmRelease", "--name", "x", "--severity", "warning"), "info or error"),
         (("--kind", "HelmRelease", "--name", "x"), "give --namespace"),
-        (("--all", "--kind", "HelmRelease"), "--all routes every object: drop --kind"),
+        (("--all", "--kind", "HelmRelease"), "--all routes every object's events: drop --kind"),
+        (("--all", "-n", "shop", "--message", "x"), "drop --namespace, --message"),
+        (("--all", "--cluster", "staging"), "hint: its clusters: clusters/prod, clusters/staging"),
         (("--kind", "HelmRelease", "--name", "podinfo", "-f", "dot"), "add --all"),
         (("--kind", "HelmRelease", "--name", "podinfo", "-m", "novalue"), "write KEY=VALUE"),
         (
@@ -396,3 +398,23 @@ def test_no_format_of_the_map_shows_the_webhook_path(project: Path, fmt: str) ->
     assert "hooks.slack.com/services/" in result.stdout  # the destination is named...
     assert "T000" not in result.stdout  # ...but not its secret path
     assert "XXXXSECRETXXXX" not in result.stdout
+
+
+def test_all_for_one_cluster(project: Path) -> None:
+    result = cli(
+        "route",
+        "--all",
+        "--cluster",
+        "clusters/staging",
+        "-f",
+        "json",
+        "--root",
+        project,
+        project,
+        cwd=project,
+    )
+    assert result.code == 0, result.stderr
+    objects = json.loads(result.stdout)["objects"]
+    assert [(o["cluster"], o["kind"], o["name"]) for o in objects] == [
+        ("clusters/staging", "Kustomization", "flux-system")
+    ]
