@@ -245,8 +245,8 @@ def _ask_missing(request: "InitRequest") -> None:
     info = type_info(provider_type, slack_token=bool(request.slack_token))
     if request.routes:
         return
-    if request.channel is None and info.channel is ChannelUse.REQUIRED:
-        request.channel = typer.prompt(info.channel_label, err=True).strip()
+    if request.channel is not None or info.channel is ChannelUse.REQUIRED:
+        request.channel = _ask_channel(info.channel_label, provider_type, request.channel)
     if request.event_severity is None:
         request.event_severity = typer.prompt(
             "Send which events? error: failures only; info: every event, errors included",
@@ -254,6 +254,30 @@ def _ask_missing(request: "InitRequest") -> None:
             value_proc=_checked(_severity),
             err=True,
         )
+
+
+def _ask_channel(label: str, provider_type: str, given: str | None) -> str:
+    """The channel, checked with the destination's rules; a bad one is asked once more.
+
+    A second bad answer is the usual one-line error: a typo gets a retry, a script that
+    feeds answers does not loop.
+    """
+    from fluxnotify.errors import UsageError
+    from fluxnotify.generate.channels import check_channel
+
+    value = given
+    for attempt in (1, 2):
+        if value is None:
+            value = typer.prompt(label, err=True).strip()
+        try:
+            return check_channel(provider_type, value, "--channel" if given else "the channel")
+        except UsageError as exc:
+            if attempt == 2:
+                raise
+            hint = f" ({exc.hint})" if exc.hint else ""
+            typer.echo(f"Error: {exc.message}{hint}", err=True)
+            value, given = None, None
+    raise AssertionError("unreachable")
 
 
 def _checked(check: "Callable[[str], _T]") -> "Callable[[str], _T]":

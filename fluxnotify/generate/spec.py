@@ -20,6 +20,7 @@ from fluxnotify.fluxversion import (
     provider_types,
     source_kind_since,
 )
+from fluxnotify.generate.channels import check_channel
 from fluxnotify.generate.choices import DEFAULT_NAMESPACE, SecretMode, Severity
 from fluxnotify.generate.providers import ChannelUse, TypeInfo, type_info
 
@@ -276,8 +277,7 @@ def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
 
 
 def _check_channel(channel: str, info: TypeInfo, provider_type: str, flag: str) -> str:
-    if len(channel) > 2048:
-        raise UsageError(f"{flag} is longer than 2048 characters, the Provider limit")
+    check_channel(provider_type, channel, flag)
     if info.channel_format and info.channel_format not in channel:
         raise UsageError(
             f"{flag} {channel!r}: {provider_type} needs the form {info.channel_label},"
@@ -315,7 +315,7 @@ def _resolve_routes(request: InitRequest, info: TypeInfo, provider_type: str) ->
     routes = tuple(parse_route(text) for text in request.routes)
     seen: dict[str, Route] = {}
     for route in routes:
-        _check_channel(route.channel, info, provider_type, f"--route {route.channel!r}")
+        _check_channel(route.channel, info, provider_type, "--route")
         if route.channel in seen:
             raise UsageError(
                 f"--route: channel {route.channel!r} is routed twice; an info route already"

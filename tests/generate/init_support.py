@@ -79,8 +79,9 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 def type_flags(provider_type: str) -> list[str]:
     """The flags ``init --type T`` needs without a terminal: a channel where T requires one."""
+    from fluxnotify.generate.channels import SAMPLES
     from fluxnotify.generate.providers import TYPES, ChannelUse
 
     if TYPES[provider_type].channel is ChannelUse.REQUIRED:
-        return ["--type", provider_type, "--channel", "flux/alerts"]
+        return ["--type", provider_type, "--channel", SAMPLES.get(provider_type, "flux/alerts")]
     return ["--type", provider_type]

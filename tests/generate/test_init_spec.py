@@ -149,7 +149,7 @@ def test_routes_on_slack_use_a_bot_token() -> None:
         (InitRequest(namespace="flux_system"), "--namespace"),
         (InitRequest(secret_name="-x"), "--secret-name"),
         (InitRequest(event_sources=["Kustomization/*", "kustomization/*"]), "given twice"),
-        (InitRequest(routes=["error=#é"]), "no usable object name"),
+        (InitRequest(routes=["error=" + "a" * 60]), "no usable object name"),
     ],
 )
 def test_bad_combinations(request_: InitRequest, words: str) -> None:
