@@ -14,11 +14,21 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from fluxnotify import __version__
-from fluxnotify.model import Document, SourceFile
+from fluxnotify.model import (
+    CheckedFile,
+    CheckedObject,
+    Document,
+    Finding,
+    ObjectRef,
+    Report,
+    Severity,
+    SourceFile,
+)
 
 FORMAT = 1
 
@@ -136,3 +146,159 @@ class FileCache:
             finally:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
+
+
+#: A file whose modification time is this close to the moment the stamps were taken may
+#: have changed again within the same clock tick (git's "racily clean" case; 2 s covers the
+#: coarsest file systems): a memo that depends on it is not trusted.
+RACY_NS = 2_000_000_000
+#: Memos kept per project root (a whole-tree run, the pre-commit runs of a few files, ...).
+MEMOS = 8
+
+
+class ReportMemo:
+    """The Report of an earlier run whose inputs were exactly these: the same options, the
+    same tool version, the same files with the same sizes and modification times.
+
+    Re-running validate on an unchanged repository (CI on a re-run, pre-commit on files
+    already checked) then costs the listing and one ``stat`` per file. The memo is
+    ``marshal``-led plain data behind a CRC, in the cache folder beside the file cache:
+    it can hold no code and a damaged file is ignored.
+    """
+
+    def __init__(self, root: Path, options: tuple[object, ...], paths: Iterable[Path]) -> None:
+        import time
+
+        files = cache_file(root)
+        self.file = files.with_name(files.stem.replace("files-", "memo-", 1) + ".bin")
+        #: ``repr`` of what, besides the files, decides the result
+        self.options = repr((__version__, os.getcwd(), *options))
+        self.taken = time.time_ns()
+        stamps = []
+        newest = 0
+        for path in {os.fspath(path) for path in paths}:  # the targets are listed files too
+            try:
+                stat = os.stat(path)
+            except OSError:
+                stamps.append((path, -1, -1))
+                continue
+            stamps.append((path, stat.st_size, stat.st_mtime_ns))
+            newest = max(newest, stat.st_mtime_ns)
+        stamps.sort()
+        self.stamps = tuple(stamps)
+        self.newest = newest
+        self.entries: dict[str, Any] = {}
+
+    def load(self) -> Report | None:
+        """The remembered Report, if every input is as it was when it was made."""
+        data = _read_marshalled(self.file)
+        if not isinstance(data, dict) or data.get("stamps") != self.stamps:
+            return None
+        taken = data.get("taken")
+        entries = data.get("entries")
+        if not isinstance(taken, int) or not isinstance(entries, dict):
+            return None
+        self.entries = entries
+        if self.newest >= taken - RACY_NS:
+            return None  # a file may have changed in the tick its stamp was taken
+        try:
+            return _report_from(entries.get(self.options))
+        except (TypeError, ValueError, KeyError, IndexError):
+            return None  # the wrong shape: an older or damaged memo
+
+    def save(self, report: Report) -> None:
+        entries = {k: v for k, v in self.entries.items() if k != self.options}
+        entries[self.options] = _report_to(report)
+        while len(entries) > MEMOS:
+            del entries[next(iter(entries))]
+        _write_marshalled(
+            self.file, {"stamps": self.stamps, "taken": self.taken, "entries": entries}
+        )
+
+
+def _read_marshalled(file: Path) -> object:
+    import marshal
+    import zlib
+
+    try:
+        blob = file.read_bytes()
+    except OSError:
+        return None
+    if len(blob) < 4 or zlib.crc32(blob[4:]) != int.from_bytes(blob[:4], "big"):
+        return None
+    try:
+        return marshal.loads(blob[4:])
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def _write_marshalled(file: Path, data: dict[str, Any]) -> None:
+    """Write atomically; without a writable cache folder, the run goes without."""
+    import marshal
+    import tempfile
+    import zlib
+
+    with contextlib.suppress(OSError, ValueError):
+        file.parent.mkdir(parents=True, exist_ok=True)
+        payload = marshal.dumps(data)
+        handle, temporary = tempfile.mkstemp(dir=file.parent, prefix=".memo-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(zlib.crc32(payload).to_bytes(4, "big") + payload)
+            os.replace(temporary, file)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def _ref_to(ref: ObjectRef | None) -> tuple[str, str, str | None, str | None] | None:
+    return None if ref is None else tuple(ref)  # type: ignore[return-value]
+
+
+def _ref_from(data: Any) -> ObjectRef | None:
+    return None if data is None else ObjectRef(*data)
+
+
+def _report_to(report: Report) -> tuple[Any, ...]:
+    return (
+        [
+            (
+                *(f.path, f.line, f.column, f.rule, f.severity.value, f.message, f.hint),
+                *(_ref_to(f.object), f.document),
+            )
+            for f in report.findings
+        ],
+        report.files,
+        report.documents,
+        report.objects,
+        dict(report.flux_versions),
+        [tuple(note) for note in report.notes],
+        [(c.path, [(o.document, _ref_to(o.ref)) for o in c.objects]) for c in report.checked],
+        None if report.root is None else os.fspath(report.root),
+        report.root_reason,
+    )
+
+
+def _report_from(data: Any) -> Report | None:
+    if data is None:
+        return None
+    findings, files, documents, objects, versions, notes, checked, root, reason = data
+    return Report(
+        [
+            Finding(
+                path, line, column, rule, Severity(severity), message, hint, _ref_from(ref), doc
+            )
+            for path, line, column, rule, severity, message, hint, ref, doc in findings
+        ],
+        files,
+        documents,
+        objects,
+        dict(versions),
+        [(str(path), str(note)) for path, note in notes],
+        checked=tuple(
+            CheckedFile(path, tuple(CheckedObject(doc, ObjectRef(*ref)) for doc, ref in objs))
+            for path, objs in checked
+        ),
+        root=None if root is None else Path(root),
+        root_reason=reason,
+    )

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from fluxnotify import fluxversion, schemas
-from fluxnotify.cache import FileCache
+from fluxnotify.cache import FileCache, ReportMemo
 from fluxnotify.config import Config
-from fluxnotify.discovery import DEFAULT_EXCLUDES, discover, project_listing
+from fluxnotify.discovery import DEFAULT_EXCLUDES, Target, discover, project_listing
 from fluxnotify.model import (
     CheckedFile,
     CheckedObject,
@@ -61,17 +61,49 @@ def rule_levels(
     return levels
 
 
-def open_project(options: Options) -> Project:
-    """The project the options name: its root, its files, the targets among them.
+class Selection(NamedTuple):
+    """The files a run reads: the project's, and the targets among them or beside them."""
 
-    validate and migrate see the same files and the same Flux versions through it.
-    """
+    root: Path
+    listing: list[Path]
+    targets: list[Target]
+
+
+def select(options: Options) -> Selection:
+    """The root, the project's files and the targets that the options name."""
     root = options.root or find_root(options.paths)
     excludes = (*DEFAULT_EXCLUDES, *options.config.exclude, *options.exclude)
     listing = project_listing(root, excludes) if root.is_dir() else []
-    targets = discover(options.paths, excludes, root, listing)
+    return Selection(root, listing, discover(options.paths, excludes, root, listing))
+
+
+def open_project(options: Options, selection: Selection | None = None) -> Project:
+    """The project the options name: its root, its files, the targets among them.
+
+    validate, route and migrate see the same files and the same Flux versions through it.
+    """
+    root, listing, targets = selection or select(options)
     cache = FileCache(root) if options.cache and root.is_dir() else None
     return Project.load(root, targets, listing, cache)
+
+
+def _memo(options: Options, selection: Selection) -> ReportMemo | None:
+    """The memo of earlier Reports for these inputs (none for standard input or without a cache)."""
+    root, listing, targets = selection
+    if not options.cache or not root.is_dir() or any(t.display == "-" for t in targets):
+        return None
+    config = options.config
+    decided_by = (
+        options.paths,
+        os.fspath(root),
+        options.root_reason if options.root else None,
+        options.flux_version,
+        options.exclude,
+        options.disable,
+        (config.source, config.flux_version, config.exclude, sorted(config.rules.items())),
+        [(t.display, t.explicit) for t in targets],
+    )
+    return ReportMemo(root, decided_by, [*listing, *(t.path for t in targets)])
 
 
 def flux_version_for(options: Options, project: Project, source: SourceFile) -> tuple[str, str]:
@@ -85,7 +117,19 @@ def flux_version_for(options: Options, project: Project, source: SourceFile) -> 
 
 
 def validate(options: Options) -> Report:
-    project = open_project(options)
+    """Check the targets; an unchanged repository gets the Report of the last identical run."""
+    selection = select(options)
+    memo = _memo(options, selection)
+    remembered = memo.load() if memo is not None else None
+    if remembered is not None:
+        return remembered
+    report = _validate(options, open_project(options, selection))
+    if memo is not None:
+        memo.save(report)
+    return report
+
+
+def _validate(options: Options, project: Project) -> Report:
     auto = [
         rule.ID
         for rule in DOCUMENT_RULES

@@ -85,7 +85,7 @@ def test_nothing_is_written_into_the_project(tmp_path: Path, own_cache_dir: Path
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [*before, "alert.yaml", "provider.yaml"]
     )
-    assert [p.parent for p in own_cache_dir.iterdir()] == [own_cache_dir]
+    assert {p.parent for p in own_cache_dir.iterdir()} == {own_cache_dir}
 
 
 def test_each_root_has_its_own_cache(tmp_path: Path) -> None:
@@ -129,3 +129,128 @@ def test_a_cache_file_of_another_root_is_not_used(tmp_path: Path) -> None:
     data["root"] = "/somewhere/else"
     cache_file(tmp_path).write_text(json.dumps(data))
     assert FileCache(tmp_path).entries == {}
+
+
+# The memo of whole Reports (cache.ReportMemo): an unchanged repository is not read again.
+
+BROKEN_ALERT = ALERT.replace("eventSeverity: error", "eventSeverity: warn")
+
+
+def _age(folder: Path, seconds: int = 60) -> None:
+    """Date every file back: a file written within the last clock tick is never trusted."""
+    past = int((Path(folder).stat().st_mtime - seconds) * 1e9)
+    for path in folder.rglob("*.yaml"):
+        os.utime(path, ns=(past, past))
+
+
+def _forbid_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fluxnotify import engine
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the project was read although nothing changed")
+
+    monkeypatch.setattr(engine.Project, "load", refuse)
+
+
+def test_an_unchanged_repository_gets_the_same_report_without_reading_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "alert.yaml").write_text(BROKEN_ALERT)
+    (tmp_path / "provider.yaml").write_text(PROVIDER.format(name="slack"))
+    _age(tmp_path)
+    options = Options(paths=(str(tmp_path),), root=tmp_path)
+    first = validate(options)
+    assert [f.rule for f in first.findings] == ["schema"]
+    _forbid_reading(monkeypatch)
+    assert validate(options) == first
+
+
+def test_a_changed_file_is_not_answered_from_the_memo(tmp_path: Path) -> None:
+    (tmp_path / "alert.yaml").write_text(BROKEN_ALERT)
+    (tmp_path / "provider.yaml").write_text(PROVIDER.format(name="slack"))
+    _age(tmp_path, 120)
+    options = Options(paths=(str(tmp_path),), root=tmp_path)
+    assert [f.rule for f in validate(options).findings] == ["schema"]
+    (tmp_path / "alert.yaml").write_text(ALERT)
+    _age(tmp_path, 60)  # a new stamp, old enough to be trusted
+    assert validate(options).findings == []
+
+
+def test_a_new_or_deleted_file_is_a_change(tmp_path: Path) -> None:
+    (tmp_path / "alert.yaml").write_text(ALERT)
+    _age(tmp_path)
+    options = Options(paths=(str(tmp_path),), root=tmp_path)
+    assert [f.rule for f in validate(options).findings] == ["provider-ref"]
+    (tmp_path / "provider.yaml").write_text(PROVIDER.format(name="slack"))
+    _age(tmp_path)
+    assert validate(options).findings == []
+    (tmp_path / "provider.yaml").unlink()
+    assert [f.rule for f in validate(options).findings] == ["provider-ref"]
+
+
+def test_a_file_changed_in_the_same_clock_tick_is_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git's racily clean rule: an edit that keeps the size and the coarse mtime of a file
+    stamped a moment earlier must not be answered from the memo."""
+    alert = tmp_path / "alert.yaml"
+    alert.write_text(BROKEN_ALERT)
+    (tmp_path / "provider.yaml").write_text(PROVIDER.format(name="slack"))
+    options = Options(paths=(str(tmp_path),), root=tmp_path)
+    assert [f.rule for f in validate(options).findings] == ["schema"]
+    stamp = alert.stat().st_mtime_ns
+    alert.write_text(BROKEN_ALERT.replace("warn", "erro"))  # same size
+    os.utime(alert, ns=(stamp, stamp))
+    assert next(f.message for f in validate(options).findings).count("'erro'") == 1
+
+
+def test_options_are_part_of_the_memo(tmp_path: Path) -> None:
+    (tmp_path / "alert.yaml").write_text(BROKEN_ALERT)
+    _age(tmp_path)
+    everything = Options(paths=(str(tmp_path),), root=tmp_path)
+    fewer = Options(paths=(str(tmp_path),), root=tmp_path, disable=("provider-ref",))
+    for _ in range(2):
+        assert sorted(f.rule for f in validate(everything).findings) == ["provider-ref", "schema"]
+        assert [f.rule for f in validate(fewer).findings] == ["schema"]
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "garbage", "wrong-shape"])
+def test_a_damaged_memo_is_ignored(tmp_path: Path, own_cache_dir: Path, damage: str) -> None:
+    import marshal
+    import zlib
+
+    (tmp_path / "alert.yaml").write_text(BROKEN_ALERT)
+    (tmp_path / "provider.yaml").write_text(PROVIDER.format(name="slack"))
+    _age(tmp_path)
+    options = Options(paths=(str(tmp_path),), root=tmp_path)
+    first = validate(options)
+    (memo,) = own_cache_dir.glob("memo-*")
+    blob = memo.read_bytes()
+    if damage == "flip":
+        blob = blob[:-3] + bytes([blob[-3] ^ 0xFF]) + blob[-2:]
+    elif damage == "truncate":
+        blob = blob[: len(blob) // 2]
+    elif damage == "garbage":
+        blob = b"\x00" * 40
+    else:  # a valid checksum over data of another shape
+        payload = marshal.dumps(
+            {
+                "stamps": marshal.loads(blob[4:])["stamps"],
+                "taken": 1 << 62,
+                "entries": dict.fromkeys(marshal.loads(blob[4:])["entries"], (1, 2)),
+            }
+        )
+        blob = zlib.crc32(payload).to_bytes(4, "big") + payload
+    memo.write_bytes(blob)
+    assert validate(options) == first
+
+
+def test_standard_input_is_never_memoised(
+    tmp_path: Path, own_cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(BROKEN_ALERT.encode())))
+    report = validate(Options(paths=("-",), root=tmp_path))
+    assert "schema" in [f.rule for f in report.findings]
+    assert not list(own_cache_dir.glob("memo-*"))
