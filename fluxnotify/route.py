@@ -79,10 +79,21 @@ class ObjectRoutes(NamedTuple):
     infos: tuple[Hop, ...]
 
 
+class SilentAlert(NamedTuple):
+    """An Alert through which no object of the repository reaches a destination."""
+
+    cluster: str | None
+    namespace: str | None
+    name: str
+    path: str
+
+
 class Routes(NamedTuple):
     objects: list[ObjectRoutes]
     #: the repository runs the controllers with --no-cross-namespace-refs=true
     blocks_cross_namespace_refs: bool
+    #: Alerts that deliver no object's events (a source nobody matches, a missing Provider...)
+    silent: list[SilentAlert]
 
 
 # --- the project ---------------------------------------------------------------------------
@@ -302,14 +313,26 @@ def route_all(project: Project, sources: Iterable[Document]) -> Routes:
         for key in keys:
             by_source[key].append(alert)
     out: list[ObjectRoutes] = []
+    #: (id of an Alert, its placement) that delivered something
+    used: set[tuple[int, Placement]] = set()
     for doc in sources:
         if not is_event_source(doc):
             continue
         labels = labels_of(doc)
         for placement in sorted(project.index.placements(doc), key=_placement_key):
-            out.append(_object_routes(project, doc, placement, labels, by_source))
+            out.append(_object_routes(project, doc, placement, labels, by_source, used))
     out.sort(key=lambda o: (o.cluster or "", o.namespace or "", o.kind, o.name, o.path))
-    return Routes(out, project.blocks_cross_namespace_refs)
+    silent = [
+        SilentAlert(
+            alert.placement.cluster,
+            alert.placement.namespace,
+            alert.doc.name or "?",
+            _rel(project, alert.doc),
+        )
+        for alert in alerts
+        if (id(alert.doc), alert.placement) not in used
+    ]
+    return Routes(out, project.blocks_cross_namespace_refs, silent)
 
 
 def _placement_key(p: Placement) -> tuple[str, str]:
@@ -322,6 +345,7 @@ def _object_routes(
     placement: Placement,
     labels: dict[str, str] | None,
     by_source: Mapping[tuple[str, str], list[Placed]],
+    used: set[tuple[int, Placement]],
 ) -> ObjectRoutes:
     name = doc.name or "?"
     hops: dict[str, list[Hop]] = {"error": [], "info": []}
@@ -336,6 +360,7 @@ def _object_routes(
                 if verdict.delivered and target is not None:
                     ref = f"{alert.placement.namespace}/{alert.doc.name}"
                     hops[severity].append(Hop(ref, target, verdict.filtered))
+                    used.add((id(alert.doc), alert.placement))
     return ObjectRoutes(
         placement.cluster,
         doc.kind,

@@ -222,6 +222,16 @@ def all_text(routes: Routes) -> str:
     for cluster, objects in sorted(by_cluster.items()):
         lines.append(f"  cluster {cluster}:")
         lines.extend(f"    {o.kind} {o.namespace}/{o.name}  ({o.path})" for o in objects)
+    if routes.silent:
+        lines.append("")
+        lines.append(
+            f"Alerts that deliver no object's events: {len(routes.silent)}"
+            " (`fluxnotify route --kind ... --name ...` says why for one event)"
+        )
+        lines.extend(
+            f"  [{_cluster(a.cluster)}] {a.namespace or '?'}/{a.name}  ({a.path})"
+            for a in routes.silent
+        )
     unknown = [o for o in routes.objects if o.namespace is None]
     if unknown:
         lines.append(
@@ -270,6 +280,10 @@ def all_json(routes: Routes) -> str:
                 "infos": d.infos,
             }
             for d in duplicates(routes)
+        ],
+        "silent_alerts": [
+            {"cluster": a.cluster, "namespace": a.namespace, "name": a.name, "path": a.path}
+            for a in routes.silent
         ],
         "errors_reach_nobody": [
             {"cluster": o.cluster, "kind": o.kind, "namespace": o.namespace, "name": o.name}

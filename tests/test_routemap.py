@@ -187,7 +187,14 @@ def test_json_shape(wildcard_project: Path) -> None:
     result = cli("route", "--all", "-f", "json", "--root", wildcard_project, cwd=wildcard_project)
     data = json.loads(result.stdout)
     assert data["version"] == 1
-    assert set(data) == {"version", "objects", "duplicates", "errors_reach_nobody"}
+    assert set(data) == {
+        "version",
+        "objects",
+        "duplicates",
+        "silent_alerts",
+        "errors_reach_nobody",
+    }
+    assert data["silent_alerts"] == []  # `everything` still carries the Kustomizations
     apps = next(o for o in data["objects"] if o["name"] == "apps")
     assert apps["cluster"] == "clusters/prod"
     assert apps["error"] == [

@@ -418,3 +418,25 @@ def test_all_for_one_cluster(project: Path) -> None:
     assert [(o["cluster"], o["kind"], o["name"]) for o in objects] == [
         ("clusters/staging", "Kustomization", "flux-system")
     ]
+
+
+def test_all_lists_the_alerts_that_deliver_nothing(project: Path) -> None:
+    result = console("route", "--all", "--root", project, project, cwd=project)
+    assert result.code == 0, result.stderr
+    section = result.stdout[result.stdout.index("Alerts that deliver no object's events: ") :]
+    listed = [line.split()[1] for line in section.splitlines()[1:] if line.startswith("  [")]
+    # every Alert built to miss podinfo's event, less those that still carry cart's or errors
+    missing = {f"shop/{name}" for name in ALERTS} - {
+        "shop/commits",  # github takes podinfo's errors
+        "shop/errors-only",
+        "shop/include",
+        "shop/exclude",
+        "shop/other-name",  # cart
+    }
+    assert set(listed) == missing | {"?/nowhere", "shop/staging-only"}
+    data = json.loads(
+        cli("route", "--all", "-f", "json", "--root", project, project, cwd=project).stdout
+    )
+    assert sorted(
+        f"{a['namespace']}/{a['name']}" for a in data["silent_alerts"] if a["namespace"]
+    ) == sorted(missing | {"shop/staging-only"})
