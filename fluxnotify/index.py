@@ -114,6 +114,10 @@ class Index:
             and (g.placement.namespace is None or g.placement.namespace == placement.namespace)
         ]
 
+    def secrets_named(self, name: str) -> list[SecretSource]:
+        """Everything that provides a Secret called ``name``, in any namespace."""
+        return self._secrets.get(name, [])
+
     def secrets(self, name: str, placement: Placement) -> list[SecretSource]:
         return [
             s

@@ -70,6 +70,8 @@ _KIND_LINE = (
 _HELM_TEMPLATE = (
     r"\{\{-?\s*(?:\.Values|\.Release|\.Chart|include|template|if|range|with|define|toYaml|\$)"
 )
+#: A Go template action (Helm, Flux Operator, gomplate...): ``{{ .name }}``, ``{{- end }}``.
+_GO_ACTION = r"\{\{.*?\}\}"
 MAX_FILE_BYTES = 16 * 1024 * 1024
 #: Nodes a document may expand to through aliases before it counts as an alias bomb.
 MAX_NODES = 200_000
@@ -201,6 +203,18 @@ def _template_not_yaml(source: SourceFile, path: Path) -> bool:
     )
 
 
+def _go_template_breaks_yaml(source: SourceFile, text: str) -> int | None:
+    """The line of the template action where YAML parsing failed (on it or the line
+    before), if that is why; a YAML mistake elsewhere in a templated file stays an error."""
+    if source.syntax is None or "{{" not in text:
+        return None
+    lines = text.splitlines()
+    for line in (source.syntax.line, source.syntax.line - 1):
+        if 0 < line <= len(lines) and re.search(_GO_ACTION, lines[line - 1]):
+            return line
+    return None
+
+
 def load(
     path: Path, display: str, *, full: bool, data: bytes | None = None, scan_ok: bool = False
 ) -> SourceFile:
@@ -236,8 +250,15 @@ def load(
         return source
     source.parsed = True
     _parse(source, text, full)
+    template = _go_template_breaks_yaml(source, text)
     if is_helm_template(text, path) and _template_not_yaml(source, path):
         source.note = "Helm template: skipped, it is not YAML until rendered"
+    elif template is not None:
+        source.note = (
+            f"Go template syntax (`{{{{ }}}}` on line {template}) makes it unparseable as YAML:"
+            " skipped, it is not a manifest until rendered"
+        )
+    if source.note is not None:
         source.parsed = False
         source.syntax = None
         source.documents.clear()

@@ -156,6 +156,29 @@ def test_helm_templates_are_skipped_with_a_note(tmp_path: Path) -> None:
     assert outside.syntax is None
 
 
+def test_other_go_templates_are_skipped_with_a_note(tmp_path: Path) -> None:
+    """A gomplate or Flux Operator template (no Helm words) that is not YAML until rendered:
+    a note naming the line, not a yaml-syntax error; a YAML mistake away from any
+    template action in such a file stays an error."""
+    provider = (
+        "apiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Provider\nmetadata:\n"
+        "  name: {{ .team }}-slack\n  namespace: {{ .team }}\nspec:\n  type: slack\n"
+    )
+    source = _load(tmp_path, provider, "teams/provider.yaml")
+    assert source.note == (
+        "Go template syntax (`{{ }}` on line 4) makes it unparseable as YAML: skipped, it is"
+        " not a manifest until rendered"
+    )
+    assert (source.syntax, source.documents, source.parsed) == (None, [], False)
+    broken = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: team\ndata:\n"
+        '  greeting: "hello {{ .team }}"\n  bad: [unclosed\n  other: 1\n'
+    )
+    source = _load(tmp_path, broken, "teams/config.yaml")
+    assert source.note is None
+    assert source.syntax is not None
+
+
 def test_yaml_with_template_strings_is_checked(tmp_path: Path) -> None:
     text = """
     apiVersion: helm.toolkit.fluxcd.io/v2

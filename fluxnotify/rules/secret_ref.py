@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fluxnotify.index import clusters_match
 from fluxnotify.model import Context, Document, Problem, Severity
 from fluxnotify.rules._refs import is_notification, ref_name
 
@@ -39,11 +40,33 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
                 if p.namespace is not None and not ctx.objects.secrets(name, p)
             }
         )
-        if missing:
+        if not missing:
+            continue
+        where = ", ".join(missing)
+        elsewhere = sorted(
+            {
+                s.placement.namespace
+                for s in ctx.objects.secrets_named(name)
+                if s.placement.namespace and s.placement.namespace not in missing
+                for p in ctx.placements
+                if p.namespace in missing and clusters_match(s.placement.cluster, p.cluster)
+            }
+        )
+        if elsewhere:
+            there = ", ".join(f"`{ns}`" for ns in elsewhere)
             yield Problem(
                 f"{field} `{name}`: nothing in the repository provides a Secret of that name"
-                f" in namespace {', '.join(missing)}",
+                f" in namespace {where}; there is one in {there}; {field} cannot cross"
+                " namespaces",
                 ("spec", field, "name"),
-                hint="if the Secret is created outside the repository, silence this with"
-                " `# fluxnotify: disable=secret-ref` on this line",
+                hint=f"create the Secret `{name}` in namespace {where} too (a copy, or an"
+                f" ExternalSecret or SealedSecret there), or move the {doc.kind}",
             )
+            continue
+        yield Problem(
+            f"{field} `{name}`: nothing in the repository provides a Secret of that name"
+            f" in namespace {where}",
+            ("spec", field, "name"),
+            hint="if the Secret is created outside the repository, silence this with"
+            " `# fluxnotify: disable=secret-ref` on this line",
+        )

@@ -14,6 +14,7 @@ from routing_support import (
     Project,
     check_page,
     docs,
+    flux_kustomization,
     hit,
     kustomization,
     provider,
@@ -95,10 +96,37 @@ def test_provider_secret_missing(project: Project) -> None:
 
 
 def test_receiver_secret_in_another_namespace(project: Project) -> None:
+    """Like provider-ref, the message says where a Secret of that name is, and why it
+    does not count."""
     project.write("receiver.yaml", RECEIVER)
-    project.write("secret.yaml", secret("webhook-token", "apps", token="t"))
-    assert project.hits(RULE) == [
+    project.write("secret.yaml", secret("webhook-token", "default", token="t"))
+    report = project.validate()
+    assert project.of(report, RULE) == [
         hit("receiver.yaml", project.line("receiver.yaml", "name: webhook-token"), "warning")
+    ]
+    (finding,) = [f for f in report.findings if f.rule == RULE]
+    assert finding.message == (
+        "secretRef `webhook-token`: nothing in the repository provides a Secret of that name"
+        " in namespace flux-system; there is one in `default`; secretRef cannot cross namespaces"
+    )
+    assert finding.hint == (
+        "create the Secret `webhook-token` in namespace flux-system too (a copy, or an"
+        " ExternalSecret or SealedSecret there), or move the Receiver"
+    )
+
+
+def test_a_secret_in_another_cluster_is_not_named(project: Project) -> None:
+    """Two clusters: the Secret of that name lives in the other one, so it is not offered."""
+    project.write("clusters/a/flux-system/receiver.yaml", RECEIVER)
+    project.write(
+        "clusters/b/flux-system/secret.yaml", secret("webhook-token", "default", token="t")
+    )
+    project.write("clusters/a/flux-system/ks.yaml", flux_kustomization("a", "./clusters/a"))
+    project.write("clusters/b/flux-system/ks.yaml", flux_kustomization("b", "./clusters/b"))
+    messages = project.messages(project.validate(), RULE)
+    assert messages == [
+        "secretRef `webhook-token`: nothing in the repository provides a Secret of that name"
+        " in namespace flux-system"
     ]
 
 
@@ -144,7 +172,9 @@ def test_component_namespace_without_the_secret(project: Project) -> None:
     report = project.validate("components")
     line = project.line("components/notify/provider.yaml", "name: slack-url")
     assert project.of(report, RULE) == [hit("components/notify/provider.yaml", line, "warning")]
-    assert project.messages(report, RULE)[0].endswith("in namespace b")
+    assert project.messages(report, RULE)[0].endswith(
+        "in namespace b; there is one in `a`; secretRef cannot cross namespaces"
+    )
 
 
 # --- not flagged --------------------------------------------------------------------------
