@@ -3,9 +3,12 @@
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from fluxnotify.send.plan import Plan
 
 _DEST = "Destination"
 _EVENT = "Event"
@@ -274,8 +277,23 @@ def send(
     if output_format == "json":
         typer.echo(report.to_json())
     else:
-        typer.echo(report.to_text(), err=not report.delivered)
+        typer.echo(report.to_text(_cluster_check(plan)), err=not report.delivered)
     return 0 if report.delivered else 1
+
+
+def _cluster_check(plan: "Plan") -> str:
+    """The in-cluster check for a single-request send; "" for types that send several."""
+    from fluxnotify.send.explain import cluster_check
+    from fluxnotify.send.plan import shown_headers
+
+    if len(plan.requests) != 1:
+        return ""
+    request = plan.request
+    # From the controller's namespace: its network policies are the ones that count.
+    headers = shown_headers(request.headers)
+    return plan.scrub(
+        cluster_check(request.method, plan.destination, headers, request.body, "flux-system")
+    )
 
 
 def _read_pem(option: str, path: Path | None) -> str | None:

@@ -37,7 +37,8 @@ DEFAULT_NAMESPACE = "flux-system"
 DEFAULT_REASON = "FluxnotifyTest"
 DEFAULT_MESSAGE = (
     "Test notification sent by fluxnotify test-send, not by Flux: "
-    "if you can read this, Flux can reach this channel too."
+    "the address and the message work from where it ran; the network path of the "
+    "cluster is not tested by it."
 )
 SEVERITIES = ("info", "error")
 

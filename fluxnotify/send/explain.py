@@ -98,6 +98,23 @@ SLACK_ERRORS: dict[str, tuple[str, str]] = {
     ),
 }
 
+#: Slack codes that mean something else from an incoming webhook (HTTP 4xx, no token)
+#: than from chat.postMessage (``ok: false``, a bot token): a webhook is bound to its
+#: channel, so the bot-token fixes (invite the bot, set the channel) do not apply.
+WEBHOOK_ERRORS: dict[str, tuple[str, str]] = {
+    "channel_not_found": (
+        "the channel the webhook posts to was deleted or archived",
+        _NEW_WEBHOOK,
+    ),
+}
+
+#: What a delivery shows, and what it does not: said after every "delivered".
+PROVES = "the address, its credentials and the message work from this machine"
+DOES_NOT_PROVE = (
+    "that the cluster reaches it: its DNS, egress policies and proxy are its own. To check,"
+    " send the same from inside the cluster (put the full address back where … stands):"
+)
+
 #: HTTP status -> (meaning, fix) when the answer carries no known Slack code.
 _STATUS: dict[int, tuple[str, str]] = {
     400: ("the receiver rejected the request", "check the address and the Provider type"),
@@ -195,15 +212,41 @@ class Report:
         }
         return json.dumps(doc, ensure_ascii=False)
 
-    def to_text(self) -> str:
+    def to_text(self, cluster_check: str = "") -> str:
+        """The report; after a delivery, what it proves and the in-cluster check."""
         if self.delivered:
-            return f"delivered: {self.problem}"
+            lines = [f"delivered: {self.problem}", f"  proves: {PROVES}"]
+            if cluster_check:
+                lines += [f"  does not prove: {DOES_NOT_PROVE}", f"  {cluster_check}"]
+            return "\n".join(lines)
         lines = [f"not delivered: {self.problem}"]
         if self.meaning:
             lines.append(f"  meaning: {self.meaning}")
         if self.fix:
             lines.append(f"  fix: {self.fix}")
         return "\n".join(lines)
+
+
+def cluster_check(
+    method: str, shown_url: str, headers: dict[str, str], body: bytes, namespace: str
+) -> str:
+    """A ``kubectl run`` that sends the same request from a pod, secrets left out.
+
+    ``shown_url`` and ``headers`` are already redacted: the user puts the secret back.
+    """
+    import shlex
+
+    parts = ["curl", "-sS", "-X", method]
+    for key, value in headers.items():
+        parts += ["-H", f"{key}: {value}"]
+    if body:
+        parts += ["--data-binary", body.decode("utf-8", errors="replace")]
+    parts.append(shown_url)
+    pod = (
+        f"kubectl run fluxnotify-check --namespace {shlex.quote(namespace)} --rm -i"
+        " --restart=Never --image=curlimages/curl --"
+    )
+    return f"{pod} {shlex.join(parts)}"
 
 
 def _timing(delivery: Delivery, timeout: float) -> str:
@@ -254,8 +297,10 @@ def explain(
         problem = f"{destination} answered {answer} ({timing})"
         if status == 429 and delivery.retry_after is not None:
             problem += f"; it asked to wait {delivery.retry_after:g}s"
+        webhook = WEBHOOK_ERRORS.get(code or "") if failure == "status" else None
         meaning, fix = (
             advice(provider_type, status, delivery.body)
+            or webhook
             or SLACK_ERRORS.get(code or "")
             or _STATUS.get(status or 0)
             or (None, None)

@@ -44,7 +44,19 @@ def test_ok(cli: Cli, httpserver: HTTPServer, flags: tuple[str, ...]) -> None:
     assert result.out.startswith(
         f"delivered: slack message to http://localhost:{httpserver.port}/services/… (HTTP 200, "
     )
-    assert result.out.count("\n") == 1
+    lines = result.out.splitlines()
+    assert lines[1] == (
+        "  proves: the address, its credentials and the message work from this machine"
+    )
+    assert lines[2].startswith("  does not prove: that the cluster reaches it: its DNS, egress")
+    check = lines[3].strip()
+    assert check.startswith(
+        "kubectl run fluxnotify-check --namespace flux-system --rm -i --restart=Never"
+        " --image=curlimages/curl -- curl -sS -X POST -H 'Content-Type: application/json'"
+        ' --data-binary \'{"channel":'
+    )
+    assert check.endswith(f" 'http://localhost:{httpserver.port}/services/…'")
+    assert len(lines) == 4
     assert received(httpserver) == 1
     request = httpserver.log[0][0]
     assert request.headers["Content-Type"] == "application/json"
@@ -352,3 +364,32 @@ def test_json_format_is_one_object(cli: Cli, httpserver: HTTPServer) -> None:
     assert report["error"] == "no_service"
     assert report["destination"] == f"http://localhost:{httpserver.port}/services/…"
     assert report["attempts"] == 1
+
+
+@pytest.mark.parametrize("status", [404, 400])
+def test_webhook_channel_not_found_means_a_new_webhook(
+    cli: Cli, httpserver: HTTPServer, status: int
+) -> None:
+    """A webhook is bound to its channel: inviting a bot or setting a channel cannot help."""
+    httpserver.expect_request(SECRET_PATH).respond_with_data("channel_not_found", status=status)
+    result = cli("--address", hook(httpserver))
+    assert result.code == 1
+    assert result.err.splitlines()[1:] == [
+        "  meaning: the channel the webhook posts to was deleted or archived",
+        "  fix: create a new incoming webhook for the channel and put its URL in the Secret's"
+        " `address`",
+    ]
+
+
+def test_bot_token_channel_not_found_is_about_the_channel_and_the_bot(
+    cli: Cli, httpserver: HTTPServer, slack_api: ToLocal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLUXNOTIFY_TOKEN", TOKEN)
+    httpserver.expect_request("/api/chat.postMessage").respond_with_json(
+        {"ok": False, "error": "channel_not_found"}
+    )
+    result = cli("--address", "https://slack.com/api/chat.postMessage", "--channel", "C0123ABCD")
+    assert result.code == 1
+    assert "meaning: the channel does not exist, or the bot cannot see it" in result.err
+    assert "invite the bot" in result.err
+    assert "new incoming webhook" not in result.err
