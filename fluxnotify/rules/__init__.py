@@ -5,6 +5,7 @@ from __future__ import annotations
 from fluxnotify.rules import (
     address_in_spec,
     api_version,
+    commit_status_repository,
     cross_namespace_source,
     deprecated_field,
     duplicate_alerts,
@@ -37,6 +38,7 @@ DOCUMENT_RULES: tuple[DocumentRule, ...] = (
     secret_ref,
     secret_keys,
     slack_address,
+    commit_status_repository,
     address_in_spec,
     plaintext_secret,
     event_source_ref,

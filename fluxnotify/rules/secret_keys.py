@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fluxnotify import fluxversion
+from fluxnotify import fluxversion, providertypes
 from fluxnotify.model import Context, Document, Problem, Severity
 from fluxnotify.rules._refs import is_notification, ref_name
 
@@ -24,20 +24,24 @@ ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
 #: Keys people write for the endpoint that the controller never reads.
 WRONG_ADDRESS_KEYS = ("url", "webhook", "webhook_url", "webhookUrl", "webhookURL", "uri", "endpoint", "hook", "slack_url", "slack_webhook", "discord_webhook")  # fmt: skip
-TOKEN_REQUIRED = ("generic-hmac", "telegram", "opsgenie", "datadog")
-#: Types whose URL (address key or spec.address) the controller requires.
-ADDRESS_REQUIRED = ("generic", "generic-hmac", "sentry", "nats", "googlepubsub")
+#: Keys the controller reads for some type: worth a word when this type never reads them.
+KNOWN_KEYS = frozenset(k for f in providertypes.TYPES.values() for k in f.keys)
 GITHUB_APP_KEYS = frozenset({"githubAppID", "githubAppPrivateKey"})
 #: One of these names the installation (fluxcd/pkg git/github: the owner is looked up).
 GITHUB_APP_INSTALLATION_KEYS = frozenset({"githubAppInstallationID", "githubAppInstallationOwner"})
 GITHUB_TYPES = ("github", "githubdispatch", "githubpullrequestcomment")
 
 
+Found = tuple[str, str, "str | None", "Severity | None"]
+
+
 def _problems(
     keys: frozenset[str], provider_type: str, spec_address: bool, version: str
-) -> list[tuple[str, str, str | None]]:
-    """(message, hint, the Secret key at fault if one is) for each way ``keys`` fail the type."""
-    out: list[tuple[str, str, str | None]] = []
+) -> list[Found]:
+    """(message, hint, the Secret key at fault if one is, severity if not the rule's) for
+    each way ``keys`` fail the type."""
+    out: list[Found] = []
+    facts = providertypes.facts(provider_type)
     has_address = "address" in keys or spec_address
     wrong = [k for k in WRONG_ADDRESS_KEYS if k in keys]
     if wrong and not has_address:
@@ -46,6 +50,7 @@ def _problems(
                 f"the Secret has `{wrong[0]}`, a key the controller never reads",
                 "did you mean `address`? the webhook URL goes under the key `address`",
                 wrong[0],
+                None,
             )
         )
     elif provider_type == "slack" and not keys & {"address", "token"} and not spec_address:
@@ -54,28 +59,45 @@ def _problems(
                 "the Secret has neither `address` nor `token`, and `spec.address` is empty",
                 "put the webhook URL under the key `address`",
                 None,
+                None,
             )
         )
     if fluxversion.minor_of(version) >= 7 and ("username" in keys) != ("password" in keys):
         present, absent = (
             ("username", "password") if "username" in keys else ("password", "username")
         )
+        hint = f"add `{absent}`, or remove `{present}` (use `spec.username` to set the name)"
+        if provider_type == "bitbucketserver" and present == "password":
+            # The documented set-up: password in the Secret, spec.username for the name.
+            hint = (
+                "put `username` in the Secret next to `password`: with the name only in"
+                " `spec.username`, the controller drops the password and every status"
+                " fails with `invalid credentials`"
+            )
         out.append(
             (
                 f"the Secret has `{present}` without `{absent}`: the controller then ignores"
                 " all credentials in it, `token` included",
-                f"add `{absent}`, or remove `{present}` (use `spec.username` to set the name)",
+                hint,
                 present,
-            )
-        )
-    if provider_type in TOKEN_REQUIRED and "token" not in keys:
-        out.append(
-            (
-                f"a `{provider_type}` Provider needs the key `token` in its Secret",
-                "add `token`",
                 None,
             )
         )
+    if facts is not None and provider_type not in GITHUB_TYPES:
+        for need in providertypes.required_missing(facts, keys):
+            words = " or ".join(
+                " and ".join(f"`{k}`" for k in option.split("+")) for option in need.split("|")
+            )
+            if "|" not in need and "+" not in need:
+                words = f"the key {words}"
+            out.append(
+                (
+                    f"a `{provider_type}` Provider needs {words} in its Secret",
+                    f"add {words}: {facts.keys[need.split('|')[0].split('+')[0]]}",
+                    None,
+                    None,
+                )
+            )
     github_app = keys >= GITHUB_APP_KEYS and bool(keys & GITHUB_APP_INSTALLATION_KEYS)
     if provider_type in GITHUB_TYPES and "token" not in keys and not github_app:
         out.append(
@@ -85,18 +107,44 @@ def _problems(
                 " (or githubAppInstallationOwner)",
                 "add a personal access token under `token`",
                 None,
+                None,
             )
         )
-    if provider_type in ADDRESS_REQUIRED and not has_address and not wrong:
+    required_address = facts is not None and facts.address_required and provider_type != "slack"
+    if required_address and not has_address and not wrong:
         out.append(
             (
                 f"a `{provider_type}` Provider needs an address: the Secret has no `address`"
                 " and `spec.address` is empty",
                 "add the key `address`",
                 None,
+                None,
             )
         )
+    if facts is not None:
+        unused = [k for k in providertypes.never_read(facts, keys) if k in KNOWN_KEYS]
+        half = ("username" in keys) != ("password" in keys)
+        for key in unused:
+            if half and key in ("username", "password"):
+                continue  # the half pair is already said
+            out.append(
+                (
+                    f"the Secret has `{key}`, which a `{provider_type}` Provider never reads",
+                    "remove it, or check the Provider type: "
+                    + _READ_BY.get(key, "other types read it"),
+                    key,
+                    Severity.WARNING,
+                )
+            )
     return out
+
+
+_READ_BY = {
+    "token": "the token is used only by the types that send one (not by webhook types)",
+    "headers": "only generic, generic-hmac, otel and googlepubsub send `headers`",
+    "address": "this type ignores the address (telegram posts to api.telegram.org)",
+    "proxy": "this type has no proxy support; spec.proxySecretRef is not used either",
+}
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:
@@ -127,7 +175,8 @@ def _check_secret(doc: Document, ctx: Context) -> Iterator[Problem]:
             continue  # several could be the one applied: the Provider's finding says it
         keys = sources[0].keys  # the index read them from this Secret
         spec_address = bool(provider.spec.get("address"))
-        for message, hint, key in _problems(keys, provider_type, spec_address, ctx.flux_version):
+        found = _problems(keys, provider_type, spec_address, ctx.flux_version)
+        for message, hint, key, severity in found:
             if message in reported:
                 continue
             reported.add(message)
@@ -137,6 +186,7 @@ def _check_secret(doc: Document, ctx: Context) -> Iterator[Problem]:
                 (section, str(key)) if key and section else ("metadata", "name"),
                 key=True,
                 hint=hint,
+                severity=severity,
             )
 
 
@@ -160,9 +210,12 @@ def _check_provider(doc: Document, ctx: Context) -> Iterator[Problem]:
             if s.keys is not None
         ]
         common = [p for p in per_source[0] if all(p in other for other in per_source[1:])]
-        for message, hint, _ in common:
+        for message, hint, _, severity in common:
             if message not in reported:
                 reported.add(message)
                 yield Problem(
-                    f"secretRef `{name}`: {message}", ("spec", "secretRef", "name"), hint=hint
+                    f"secretRef `{name}`: {message}",
+                    ("spec", "secretRef", "name"),
+                    hint=hint,
+                    severity=severity,
                 )

@@ -59,8 +59,12 @@ def test_url_instead_of_address(project: Project) -> None:
 
 def test_webhook_url_with_a_token_but_no_address_anywhere(project: Project) -> None:
     hits, messages = _check(project, provider(type_="discord"), secret(webhook_url="u", token="t"))
-    assert hits == _at(project)
-    assert "`webhook_url`" in messages[0]
+    line = project.line("notify.yaml", "name: slack-url")
+    assert hits == [hit("notify.yaml", line, "error"), hit("notify.yaml", line, "warning")]
+    assert sorted(messages) == [
+        "secretRef `slack-url`: the Secret has `token`, which a `discord` Provider never reads",
+        "secretRef `slack-url`: the Secret has `webhook_url`, a key the controller never reads",
+    ]
 
 
 def test_slack_secret_without_address_or_token(project: Project) -> None:
@@ -93,10 +97,12 @@ def test_required_token_missing(project: Project, provider_type: str) -> None:
     hits, messages = _check(
         project, provider(type_=provider_type, extra="\n  channel: c"), secret(address="https://x")
     )
-    assert hits == _at(project)
-    assert messages == [
+    # telegram posts to api.telegram.org: an address in its Secret is never read.
+    ignored = provider_type == "telegram"
+    assert [h.severity for h in hits] == ["error", "warning"] if ignored else ["error"]
+    assert messages[0] == (
         f"secretRef `slack-url`: a `{provider_type}` Provider needs the key `token` in its Secret"
-    ]
+    )
 
 
 def test_github_without_token_or_complete_app_keys(project: Project) -> None:
@@ -176,9 +182,12 @@ def test_leftover_url_key_next_to_a_working_setup(project: Project) -> None:
 
 
 def test_username_with_password_or_old_flux(project: Project) -> None:
-    assert (
-        _check(project, provider(extra=API), secret(token="t", username="u", password="p"))[0] == []
+    # The pair is read (the username posts as); Slack has no use for the password.
+    hits, messages = _check(
+        project, provider(extra=API), secret(token="t", username="u", password="p")
     )
+    assert [h.severity for h in hits] == ["warning"]
+    assert "`password`, which a `slack` Provider never reads" in messages[0]
     # Flux 2.6 (notification-controller 1.6) read `username` on its own.
     assert (
         _check(project, provider(extra=API), secret(token="t", username="bot"), flux_version="2.6")[
@@ -241,4 +250,53 @@ def test_a_missing_key_points_at_the_secret_name(project: Project) -> None:
     project.write("provider.yaml", docs(provider(type_="telegram", extra="\n  channel: '123'")))
     project.write("secret.yaml", docs(secret(address="a")))
     hits = project.of(project.validate("secret.yaml"), RULE)
-    assert hits == [hit("secret.yaml", project.line("secret.yaml", "name: slack-url"), "error")]
+    assert hits == [
+        hit("secret.yaml", project.line("secret.yaml", "name: slack-url"), "error"),
+        hit("secret.yaml", project.line("secret.yaml", "address:"), "warning"),
+    ]
+
+
+# --- every type, from the facts table -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("provider_type", "keys", "message"),
+    [
+        ("gitlab", {"address": "https://gitlab.com/g/p"}, "needs `token` or `password`"),
+        ("bitbucket", {"address": "https://bitbucket.org/w/r"}, "needs the key `token`"),
+        ("zulip", {"address": "https://z.example"}, "needs the key `username`"),
+        ("bitbucketserver", {"address": "https://b/scm/P/r.git"},
+         "needs `token` or `username` and `password`"),
+    ],
+)  # fmt: skip
+def test_required_keys_of_every_type(
+    project: Project, provider_type: str, keys: dict[str, str], message: str
+) -> None:
+    hits, messages = _check(project, provider(type_=provider_type), secret(**keys))
+    assert hits
+    assert {h.severity for h in hits} == {"error"}
+    assert any(message in m for m in messages), messages
+
+
+def test_the_documented_bitbucket_server_set_up_is_flagged(project: Project) -> None:
+    """`password` in the Secret and the user in spec.username: Flux drops the password."""
+    extra = "\n  username: flux\n  address: https://bb.example.com/scm/P/r.git"
+    project.write(
+        "notify.yaml", docs(provider(type_="bitbucketserver", extra=extra), secret(password="p"))
+    )
+    report = project.validate()
+    found = [f for f in report.findings if f.rule == RULE and "without `username`" in f.message]
+    assert [f.severity.value for f in found] == ["error"]
+    assert found[0].hint
+    assert "put `username` in the Secret" in found[0].hint
+
+
+def test_keys_no_type_reads_are_left_alone(project: Project) -> None:
+    """A Secret shared with a GitRepository (identity, known_hosts) is not this rule's business."""
+    extra = "\n  address: https://github.com/org/repo"
+    hits, _ = _check(
+        project,
+        provider(type_="github", extra=extra),
+        secret(token="t", identity="k", known_hosts="h"),
+    )
+    assert hits == []
