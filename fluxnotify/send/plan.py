@@ -342,6 +342,11 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
         password=password,
         api_base=inputs.api_base or "",
         secret_keys=config.secret_keys if config else frozenset(),
+        **(
+            {"alert": f"{alert.namespace or 'flux-system'}/{alert.ref.rsplit('/', 1)[-1]}"}
+            if alert
+            else {}
+        ),
     )
     event = events.make_event(
         kind=inputs.kind,
@@ -544,9 +549,18 @@ def dry_run(plan: Plan, output_format: str) -> str:
             *(f"{k}: {v}" for k, v in shown_headers(r.headers).items()),
         ]
         if r.body:
-            lines += ["", r.body.decode("utf-8")]
+            lines += ["", _body_text(r)]
         blocks.append("\n".join(lines))
     return plan.scrub("\n\n".join(blocks))
+
+
+def _body_text(request: OutboundRequest) -> str:
+    """The body as sent, or, for a binary one (OTLP protobuf), what it encodes."""
+    try:
+        return request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        shown = json.dumps(request.payload, ensure_ascii=False, indent=2)
+        return f"({len(request.body)} bytes of protobuf, encoding:)\n{shown}"
 
 
 def run(plan: Plan, seam: Seam | None = None) -> tuple[Report, tuple[str, ...]]:

@@ -472,7 +472,7 @@ data:
 
 
 @pytest.mark.parametrize("source", ["secret", "env"])
-@pytest.mark.parametrize("provider_type", sorted({c.type for c in CASES}))
+@pytest.mark.parametrize("provider_type", sorted({c.type for c in CASES} | {"otel"}))
 def test_the_marker_token_never_shows(
     httpserver: HTTPServer, tmp_path: Path, provider_type: str, source: str
 ) -> None:
@@ -502,3 +502,124 @@ def test_the_marker_token_never_shows(
     for extra in (("--dry-run",), ("--dry-run", "--format", "json"), ("-v", "--yes-post-status")):
         result = run_script(*common, *extra, env=env, secrets=SECRETS)
         assert result.returncode in (0, 1), result.stderr
+
+
+# --- sentry and otel: SDK wire formats --------------------------------------------------
+
+
+@pytest.mark.parametrize("flux", ["2.8", "2.9"])
+def test_sentry_posts_an_envelope_with_the_dsn_key(httpserver: HTTPServer, flux: str) -> None:
+    httpserver.expect_request("/api/42/envelope/", method="POST").respond_with_json({"id": "1"})
+    dsn = httpserver.url_for("/42").replace("://", "://PUBKEY@")
+    result = run_script(
+        "--type", "sentry", "--address", dsn, "--channel", "prod", "--flux-version", flux,
+        *EVENT_FLAGS, secrets=(*SECRETS, "PUBKEY"),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    ((request, _),) = httpserver.log
+    assert "sentry_key=PUBKEY" in request.headers["X-Sentry-Auth"]
+    assert request.headers["Content-Type"] == "application/x-sentry-envelope"
+    header, item, event = request.get_data().decode().splitlines()
+    assert json.loads(item) == {"type": "event", "length": len(event.encode())}
+    doc = json.loads(event)
+    assert json.loads(header)["event_id"] == doc["event_id"]
+    assert {
+        k: doc[k] for k in ("level", "message", "server_name", "transaction", "environment")
+    } == {
+        "level": "error",
+        "message": "Health check failed",
+        "server_name": "kustomize-controller",
+        "transaction": "Kustomization: apps/webapp",
+        "environment": "prod",
+    }
+    if flux == "2.9":  # sentry-go v0.46: metadata moved from `extra` to contexts.metadata
+        assert doc["contexts"]["metadata"] == {"revision": REV}
+        assert "extra" not in doc
+    else:
+        assert doc["extra"] == {"revision": REV}
+        assert "contexts" not in doc
+
+
+def _protobuf(data: bytes) -> list[tuple[int, Any]]:
+    """(field number, value) of one protobuf message: varints, fixed64, length-delimited."""
+    fields: list[tuple[int, Any]] = []
+    i = 0
+
+    def varint() -> int:
+        nonlocal i
+        shift = value = 0
+        while True:
+            byte = data[i]
+            i += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                return value
+
+    while i < len(data):
+        key = varint()
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            fields.append((number, varint()))
+        elif wire == 1:
+            fields.append((number, data[i : i + 8]))
+            i += 8
+        elif wire == 2:
+            size = varint()
+            fields.append((number, data[i : i + size]))
+            i += size
+        else:
+            raise AssertionError(f"wire type {wire}")
+    return fields
+
+
+def _one(fields: list[tuple[int, Any]], number: int) -> Any:
+    return next(v for n, v in fields if n == number)
+
+
+def test_otel_exports_one_span_as_otlp_protobuf(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/v1/traces", method="POST").respond_with_data(b"")
+    result = run_script(
+        "--type", "otel", "--address", httpserver.url_for("/v1/traces"),
+        "--token-env", "MARKER_TOKEN", *EVENT_FLAGS,
+        env={"MARKER_TOKEN": MARKER}, secrets=SECRETS,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    ((request, _),) = httpserver.log
+    assert request.headers["Content-Type"] == "application/x-protobuf"
+    # Authorization only with Secret `headers` (otel.go): a token alone sends none.
+    assert "Authorization" not in request.headers
+    resource_spans = _protobuf(_one(_protobuf(request.get_data()), 1))
+    scope_spans = _protobuf(_one(resource_spans, 2))
+    assert _protobuf(_one(scope_spans, 1)) == [(1, b"flux:notification-controller")]
+    span = _protobuf(_one(scope_spans, 2))
+    assert _one(span, 5) == b"Kustomization: apps/webapp"
+    assert len(_one(span, 1)) == 16
+    assert len(_one(span, 2)) == 8
+    status = _protobuf(_one(span, 15))
+    assert status == [(2, b"Health check failed"), (3, 2)]  # STATUS_CODE_ERROR
+    attributes = {
+        _one(_protobuf(kv), 1).decode(): _one(_protobuf(_one(_protobuf(kv), 2)), 1).decode()
+        for n, kv in span
+        if n == 9
+    }
+    assert attributes == {
+        "object.uid": "",
+        "object.kind": "Kustomization",
+        "object.name": "webapp",
+        "object.namespace": "apps",
+        "revision": REV,
+    }
+
+
+def test_the_docs_have_a_section_per_type() -> None:
+    from fluxnotify.providertypes import TYPES
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "test-send.md").read_text("utf-8")
+    sections = re.findall(r"^### `([a-z-]+)`$", page, re.M)
+    assert sections == list(TYPES)
+    for name in TYPES:
+        body = page.split(f"### `{name}`\n", 1)[1].split("\n### ", 1)[0]
+        assert "**request**" in body
+        assert "**failures**" in body
+        assert f"--type {name}" in body
