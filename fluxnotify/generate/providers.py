@@ -64,9 +64,8 @@ TYPES: dict[str, TypeInfo] = {
         channel_label="Slack channel",
         username=True,
     ),
-    "discord": TypeInfo(
-        keys={"address": "the Discord webhook URL"}, channel=ChannelUse.OPTIONAL, username=True
-    ),
+    # discord.go accepts a channel and never sends it: init does not ask for one.
+    "discord": TypeInfo(keys={"address": "the Discord webhook URL"}, username=True),
     "rocket": TypeInfo(
         keys={"address": "the Rocket.Chat incoming webhook URL"},
         channel=ChannelUse.OPTIONAL,
@@ -108,6 +107,7 @@ TYPES: dict[str, TypeInfo] = {
     "azureeventhub": TypeInfo(
         keys={"address": "the Event Hub connection string"},
         channel=ChannelUse.OPTIONAL,
+        channel_label="Event Hubs namespace (only when the address is a hub name)",
         address_is_url=False,
     ),
     "pagerduty": TypeInfo(

@@ -91,6 +91,8 @@ def _repositories(
         for obj in _named(ctx, kind, name, placement):
             ref = _source_ref(obj)
             if ref is None:
+                # not read (an object outside the checked files) or no source: unknown
+                found.append((_UNKNOWN, ""))
                 continue
             ref_kind, ref_name_ = ref.get("kind"), ref.get("name")
             if ref_kind not in _SOURCE_KINDS or not isinstance(ref_name_, str):

@@ -465,7 +465,7 @@ _BUILDERS: dict[str, Callable[[Event, Destination, str], Any]] = {
     "datadog": datadog_payload,
 }
 #: Types whose request this module builds (the git types are in send/gitstatus.py).
-SUPPORTED_TYPES: tuple[str, ...] = (*_BUILDERS, "zulip", "pagerduty", "sentry", "otel")
+SUPPORTED_TYPES: tuple[str, ...] = (*_BUILDERS, "zulip", "pagerduty")
 
 
 def discord_url(address: str) -> str:
@@ -585,18 +585,8 @@ def build_requests(
             f"test-send builds HTTP requests for {', '.join(SUPPORTED_TYPES)}, not {dest.type!r}"
         )
     _required(dest)
-    if dest.type == "sentry":
-        from fluxnotify.send.telemetry import sentry_request
-
-        if not dest.address:
-            raise PayloadError("DSN cannot be empty: put the Sentry DSN in the address")
-        return [sentry_request(event, dest, flux_version)]
     if dest.type != "telegram":
         _check_url(dest)
-    if dest.type == "otel":
-        from fluxnotify.send.telemetry import otel_request
-
-        return [otel_request(event, dest, dest.alert, flux_version)]
     if dest.type in ("telegram", "matrix", "zulip", "pagerduty", "datadog"):
         return _special(event, dest, flux_version)
     payload = _BUILDERS[dest.type](event, dest, flux_version)

@@ -381,6 +381,10 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
                     f"Provider {config.ref} sets spec.commitStatusExpr: test-send does not "
                     "evaluate CEL and uses the default status id"
                 )
+        elif ptype in ("sentry", "otel"):
+            from fluxnotify.send import telemetry
+
+            requests = [telemetry.build_request(merged.event, dest, version)]
         else:
             requests = build_requests(merged.event, dest, version)
     except PayloadError as exc:

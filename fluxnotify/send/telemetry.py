@@ -240,3 +240,15 @@ def otel_request(
     return OutboundRequest(
         url=dest.address, headers=headers, body=otel_protobuf(span), payload=span
     )
+
+
+def build_request(event: Event, dest: Destination, flux_version: str = NEWEST) -> OutboundRequest:
+    """The request of a sentry or otel Provider."""
+    if dest.type == "sentry":
+        if not dest.address:
+            raise PayloadError("DSN cannot be empty: put the Sentry DSN in the address")
+        return sentry_request(event, dest, flux_version)
+    parts = urlsplit(dest.address)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise PayloadError("invalid otel address: it must be an absolute http(s) URL")
+    return otel_request(event, dest, dest.alert, flux_version)
