@@ -623,3 +623,31 @@ def test_the_docs_have_a_section_per_type() -> None:
         assert "**request**" in body
         assert "**failures**" in body
         assert f"--type {name}" in body
+
+
+@pytest.mark.parametrize(
+    ("provider_type", "path", "answer", "code", "words"),
+    [
+        ("github", "/api/v3/repos/acme/webapp", {"permissions": {"push": True}}, 0,
+         "may post statuses"),
+        ("github", "/api/v3/repos/acme/webapp", {"permissions": {"push": False}}, 1,
+         "may not post statuses"),
+        ("gitlab", "/api/v4/projects/acme/webapp",
+         {"permissions": {"project_access": {"access_level": 20}, "group_access": None}}, 1,
+         "may not post statuses"),
+        ("gitea", "/api/v1/repos/acme/webapp", {"permissions": {"push": True}}, 0,
+         "may post statuses"),
+    ],
+)  # fmt: skip
+def test_check_access_reads_the_repository_and_posts_nothing(
+    httpserver: HTTPServer, provider_type: str, path: str, answer: Any, code: int, words: str
+) -> None:
+    httpserver.expect_request(path, method="GET").respond_with_json(answer)
+    result = run_script(
+        "--type", provider_type, "--address", httpserver.url_for("/acme/webapp"),
+        "--token-env", "MARKER_TOKEN", "--check-access",
+        env={"MARKER_TOKEN": MARKER}, secrets=SECRETS,
+    )  # fmt: skip
+    assert result.returncode == code, result.stderr
+    assert words in result.stdout + result.stderr
+    assert [r.method for r, _ in httpserver.log] == ["GET"]
