@@ -10,11 +10,21 @@ commands alike:
 
 - ``bare``: a Python process that walks the tree and runs
   ``list(yaml.load_all(text, Loader=yaml.CSafeLoader))`` on every *.yaml/*.yml;
-- ``(a)``: ``fluxnotify validate --format json <repo>``;
-- ``(b)``: ``fluxnotify validate --format json <one alert file>`` with cwd=<repo>;
+- ``(a)``: ``fluxnotify validate --no-cache --format json <repo>`` (cold);
+- ``(a-warm1)``: ``fluxnotify validate --format json <repo>`` after one file changed;
+- ``(a-warm0)``: the same run again, nothing changed since;
+- ``(b)``: ``fluxnotify validate --format json <one alert file>`` with cwd=<repo>, the
+  file changed since the last run (the pre-commit case), then ``(b0)`` unchanged;
 - ``pass``: ``python -c pass``;
 - ``(c1)``: ``fluxnotify --version``;
-- ``(c2)``: ``fluxnotify validate <small file>`` in an empty temporary folder.
+- ``(c2)``: ``fluxnotify validate <small file>`` in an empty temporary folder;
+- the peak memory of (a): the largest ``ru_maxrss`` among its processes.
+
+A changed file gets new contents (a comment added or taken away) and a
+modification time a minute before the run: a file stamped within the last
+two seconds is never trusted by the cache (the racily-clean rule), so a
+re-run would otherwise never count as unchanged. The file is put back at the
+end.
 
 It prints medians, minima, maxima and the ratios of the acceptance targets,
 and writes everything to ``<out>/results.json``.
@@ -41,7 +51,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,6 +110,31 @@ class Command:
     fluxnotify: bool = True
     """A fluxnotify command: its failure is reported, not fatal."""
     json_output: bool = False
+    #: called before each run (the changed-file cases change their file here)
+    before: Callable[[], None] | None = None
+
+
+class Toggle:
+    """Changes one file before a run: a comment added, then taken away, and so on; each
+    time a new modification time, a minute in the past (not within the racy tick)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.original = path.read_bytes()
+        stat = path.stat()
+        self.stamp = (stat.st_atime_ns, stat.st_mtime_ns)
+        self.count = 0
+
+    def __call__(self) -> None:
+        self.count += 1
+        text = self.original + (b"# changed by bench/run.py\n" if self.count % 2 else b"")
+        self.path.write_bytes(text)
+        when = time.time_ns() - 60 * 10**9 + self.count
+        os.utime(self.path, ns=(when, when))
+
+    def restore(self) -> None:
+        self.path.write_bytes(self.original)
+        os.utime(self.path, ns=self.stamp)
 
 
 @dataclass
@@ -165,14 +200,39 @@ class Target:
 
 
 TARGETS = (
-    Target("(a) validate tree / bare parse", "a", "bare", 0.9, "<= 0.9"),
-    Target("(b) validate one file / (a)", "b", "a", 1 / 3, "<= 1/3"),
+    Target("(a) cold tree / bare parse", "a", "bare", 0.6, "<= 0.6"),
+    Target("(a-warm1) one changed / bare parse", "a_warm1", "bare", 0.2, "<= 0.2"),
+    Target("(a-warm0) unchanged / bare parse", "a_warm0", "bare", 0.15, "<= 0.15"),
+    Target("(b) one file, changed / (c2)", "b", "small", 2.0, "<= 2"),
+    Target("(b0) one file, unchanged / (c2)", "b0", "small", 2.0, "<= 2"),
     Target("(c1) --version / python -c pass", "version", "pass", 4.0, "<= 4"),
     Target("(c2) validate small file / python -c pass", "small", "pass", 10.0, "<= 10"),
 )
+#: Peak memory of (a), the largest process (ru_maxrss), in MB.
+MEMORY_LIMIT_MB = 100.0
+
+PEAK_SCRIPT = """\
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def peak_memory_mb(argv: list[str], cwd: Path) -> float | None:
+    """The largest resident set of ``argv``'s processes (its pool workers included: each is
+    waited for by its parent), in MB, through a wrapper that has no other children."""
+    proc = subprocess.run(
+        [sys.executable, "-c", PEAK_SCRIPT, *argv], cwd=cwd, capture_output=True, text=True
+    )
+    try:
+        return int(proc.stdout.strip()) / 1024  # kilobytes on Linux
+    except ValueError:
+        return None
 
 
 def run_once(cmd: Command, timeout: float) -> tuple[float, subprocess.CompletedProcess[str] | None]:
+    if cmd.before is not None:
+        cmd.before()
     start = time.perf_counter()
     try:
         proc = subprocess.run(
@@ -200,7 +260,7 @@ def classify(cmd: Command, proc: subprocess.CompletedProcess[str] | None) -> str
         return "failed"
     if proc.returncode == 0:
         return "ok"
-    if proc.returncode == 1 and cmd.key in ("a", "b", "small"):
+    if proc.returncode == 1 and cmd.key in ("a", "a_warm1", "a_warm0", "b", "b0", "small"):
         return "findings"
     return "failed"
 
@@ -375,8 +435,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print(f"Repository: {stats.summary()}")
 
-    py = sys.executable
-    fluxnotify = str(Path(py).parent / "fluxnotify")
     # An Alert file in an application namespace: its Provider and Secret are
     # found through the rest of the repository.
     candidates = [p for p in stats.alert_files if "/flux-system/" not in p] or stats.alert_files
@@ -384,6 +442,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("bench: the generated repository has no Alert file", file=sys.stderr)
         return 2
     alert_file = candidates[0]
+    # Changed before (a-warm1): another application's file, never the Alert file.
+    other = next(
+        p
+        for p in sorted((repo / "apps").rglob("*.yaml"))
+        if "kustomization" not in p.name and p != repo / alert_file
+    )
+    alert_toggle, other_toggle = Toggle(repo / alert_file), Toggle(other)
+    try:
+        return timed(args, repo, stats, alert_file, alert_toggle, other_toggle)
+    finally:
+        alert_toggle.restore()
+        other_toggle.restore()
+
+
+def timed(
+    args: argparse.Namespace,
+    repo: Path,
+    stats: generate_repo.Stats,
+    alert_file: str,
+    alert_toggle: Toggle,
+    other_toggle: Toggle,
+) -> int:
+    out: Path = args.out.resolve()
+    py = sys.executable
+    fluxnotify = str(Path(py).parent / "fluxnotify")
     with tempfile.TemporaryDirectory(prefix="fluxnotify-bench-") as tmp:
         empty = Path(tmp)
         (empty / "notifications.yaml").write_text(SMALL_FILE)
@@ -397,22 +480,38 @@ def main(argv: Sequence[str] | None = None) -> int:
             ),
             Command(
                 "a",
-                "(a) validate tree",
+                "(a) tree, --no-cache",
+                [fluxnotify, "validate", "--no-cache", "--format", "json", str(repo)],
+                out,
+                json_output=True,
+            ),
+            Command(
+                "a_warm1",
+                "(a-warm1) tree, one changed",
+                [fluxnotify, "validate", "--format", "json", str(repo)],
+                out,
+                json_output=True,
+                before=other_toggle,
+            ),
+            Command(
+                "a_warm0",
+                "(a-warm0) tree, unchanged",
                 [fluxnotify, "validate", "--format", "json", str(repo)],
                 out,
                 json_output=True,
             ),
             Command(
                 "b",
-                "(b) validate one file",
+                "(b) one file, changed",
                 [fluxnotify, "validate", "--format", "json", alert_file],
                 repo,
                 json_output=True,
+                before=alert_toggle,
             ),
             Command(
-                "b_cold",
-                "(b) one file, --no-cache",
-                [fluxnotify, "validate", "--no-cache", "--format", "json", alert_file],
+                "b0",
+                "(b0) one file, unchanged",
+                [fluxnotify, "validate", "--format", "json", alert_file],
                 repo,
                 json_output=True,
             ),
@@ -463,6 +562,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 r.times.append(elapsed)
             print(f"  round {i + 1}/{args.repeat} done", flush=True)
         total = time.perf_counter() - started
+        peak = peak_memory_mb(results["a"].command.argv, out)
 
     # Targets: ratios of medians decide; the ratio of minima is shown as a
     # less noise-prone second opinion.
@@ -507,6 +607,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"\n(a) summary from fluxnotify: {summary}")
         except (ValueError, AttributeError):
             pass
+    memory_ok = peak is not None and peak <= MEMORY_LIMIT_MB
+    print(
+        f"\npeak memory of (a), largest process: {fmt(peak, 1)} MB "
+        f"(limit {MEMORY_LIMIT_MB:g} MB): {'PASS' if memory_ok else 'FAIL'}"
+    )
     load_after = os.getloadavg() if hasattr(os, "getloadavg") else None
     print(
         f"\n{args.repeat} rounds in {total:.1f} s; load average before {load_before}, "
@@ -530,10 +635,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "one_file": alert_file,
         "commands": {k: r.to_json() for k, r in results.items()},
         "targets": {t.numerator: t.to_json() for t in TARGETS},
+        "peak_memory_mb": None if peak is None else round(peak, 1),
+        "peak_memory_limit_mb": MEMORY_LIMIT_MB,
     }
     (out / "results.json").write_text(json.dumps(report, indent=2) + "\n")
     print(f"Results written to {out / 'results.json'}")
-    return 0 if all(t.verdict == "PASS" for t in TARGETS) else 1
+    return 0 if memory_ok and all(t.verdict == "PASS" for t in TARGETS) else 1
 
 
 if __name__ == "__main__":
