@@ -311,10 +311,22 @@ def explain(
             fix = "set the Provider's `channel`: chat.postMessage needs one"
     elif failure == "redirect":
         problem = (
-            f"{destination} answered HTTP {status}, a redirect to {delivery.detail}; "
-            f"test-send does not follow redirects ({timing})"
+            f"{destination} answered HTTP {status}, a redirect to {delivery.detail} that Go's"
+            f" client does not follow ({timing})"
         )
         meaning = "the address is not the final URL of the receiver"
+        fix = "put the final URL in the Provider's address or the Secret's `address` key"
+    elif failure == "redirect-loop":
+        problem = f"{destination} redirected more than 10 times ({timing})"
+        meaning = "Flux's client stops after 10 redirects: a loop, or a chain that never ends"
+        fix = "put the receiver's final URL in the Provider's address or the Secret's `address`"
+    elif failure == "redirect-get":
+        problem = (
+            f"{destination} answered HTTP {status} only after a redirect turned the POST into a"
+            f" GET without the message; Flux would count it as sent, yet nothing was posted"
+            f" ({timing})"
+        )
+        meaning = "301, 302 and 303 redirects make Go's client drop the body and send a GET"
         fix = "put the final URL in the Provider's address or the Secret's `address` key"
     else:
         meaning, fix = _FAILURE_WORDS[failure]
@@ -336,6 +348,8 @@ def explain(
         if delivery.detail == "SSLV3_ALERT_HANDSHAKE_FAILURE" and failure == "tls-client-cert":
             # A TLS 1.2 server says this for a missing certificate, but also for no shared cipher.
             meaning = f"most likely {meaning}; else no TLS version or cipher in common"
+    if delivery.hops:
+        problem += f"; redirects followed as Flux does: {'; '.join(delivery.hops)}"
     return Report(
         delivered=delivery.delivered,
         destination=destination,

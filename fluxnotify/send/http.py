@@ -3,8 +3,8 @@
 Facts: reference 3d "HTTP request". The whole send, retries included, runs under the
 Provider's timeout; go-retryablehttp retries connection errors, 429 and 5xx except 501
 (honouring ``Retry-After`` on 429 and 503) with waits of 2s, 4s, 8s ... capped at 30s,
-at most 4 retries; certificate verification errors are not retried. Redirects are not
-followed here: the report names the status and the target host instead.
+at most 4 retries; certificate verification errors are not retried. Redirects are
+followed as Go's http.Client follows them (see ``_post``), each hop reported.
 
 httpx is imported inside the functions: start-up time matters for the other commands.
 """
@@ -200,7 +200,8 @@ class Delivery:
     """What happened, as facts; :mod:`fluxnotify.send.explain` puts it into words.
 
     ``failure`` is None on success, else one of: ``status`` (an HTTP error status),
-    ``slack-api`` (Web API ``ok: false``), ``slack-api-inexact`` (the same
+    ``slack-api`` (Web API ``ok: false``), ``redirect-loop`` (more than 10
+    redirects), ``redirect-get`` (a 2xx after a redirect turned the POST into a GET), ``slack-api-inexact`` (the same
     from a URL that is not exactly the Web API's, which Flux would count as sent), ``unreadable`` (Web API answer not JSON),
     ``redirect``, ``dns``, ``refused``, ``timeout``, ``tls``, ``tls-verify``,
     ``tls-client-cert`` (the server wants a client certificate and none was sent),
@@ -219,6 +220,7 @@ class Delivery:
     elapsed: float = 0.0
     stopped_early: float | None = None  # the wait that would have crossed the deadline
     trail: tuple[str, ...] = ()  # one line per attempt, for --verbose
+    hops: tuple[str, ...] = ()  # each redirect followed in the last attempt, in words
 
     @property
     def delivered(self) -> bool:
@@ -410,20 +412,91 @@ def _client(settings: Settings, seam: Seam) -> httpx.Client:
         raise ConfigError("the proxy address is not a valid http(s) or socks5 URL") from None
 
 
+#: Statuses Go's http.Client follows; 307/308 repeat the request, the others turn it into GET.
+_FOLLOWED = frozenset({301, 302, 303, 307, 308})
+_KEEPS_METHOD = frozenset({307, 308})
+#: Go's defaultCheckRedirect stops after this many.
+MAX_REDIRECTS = 10
+#: Headers Go sends on a redirect only to the same host or one of its subdomains.
+_SENSITIVE = frozenset({"authorization", "www-authenticate", "cookie", "cookie2"})
+
+
+class TooManyRedirects(Exception):
+    """Go's client stops after 10 redirects; go-retryablehttp does not retry that."""
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One redirect followed: what Go's client does with the method, body and credentials."""
+
+    status: int
+    host: str
+    method: str
+    dropped_body: bool
+    dropped_auth: bool
+
+    def describe(self) -> str:
+        text = f"HTTP {self.status} to {self.host}"
+        if self.dropped_body:
+            text += f" (now {self.method} without the message)"
+        if self.dropped_auth:
+            text += " (Authorization not sent: another host)"
+        return text
+
+
+def _same_or_subdomain(dest: str, initial: str) -> bool:
+    """Go's isDomainOrSubdomain on host names (ports ignored)."""
+    return dest == initial or dest.endswith("." + initial)
+
+
 def _post(
-    client: httpx.Client, request: OutboundRequest, remaining: float, deadline: float, seam: Seam
+    client: httpx.Client,
+    request: OutboundRequest,
+    remaining: float,
+    deadline: float,
+    seam: Seam,
+    hops: list[Hop] | None = None,
 ) -> tuple[int, Mapping[str, str], str]:
-    """One attempt; reads at most 64 KiB of the answer, never past the deadline."""
+    """One attempt, following redirects as Go's http.Client does; reads at most 64 KiB.
+
+    307/308 repeat the method and body; 301/302/303 turn a POST into a GET without a
+    body; Authorization goes only to the first request's host or its subdomains; after
+    10 redirects Go gives up. ``hops`` receives each redirect followed.
+    """
     import httpx
 
-    outgoing = client.build_request(
-        request.method,
-        request.url,
-        content=request.body,
-        headers=dict(request.headers),
-        timeout=httpx.Timeout(remaining),
-    )
-    response = client.send(outgoing, stream=True)
+    hops = [] if hops is None else hops
+    method, url, content = request.method, request.url, request.body
+    headers = dict(request.headers)
+    initial = httpx.URL(request.url).host
+    while True:
+        outgoing = client.build_request(
+            method,
+            url,
+            content=content if content or method not in ("GET", "HEAD") else None,
+            headers=headers,
+            timeout=httpx.Timeout(max(deadline - seam.now(), 0.001)),
+        )
+        response = client.send(outgoing, stream=True)
+        location = response.headers.get("location")
+        if response.status_code not in _FOLLOWED or not location:
+            break
+        response.close()
+        if len(hops) >= MAX_REDIRECTS:
+            raise TooManyRedirects
+        target = httpx.URL(url).join(location)
+        status = response.status_code
+        dropped_body = status not in _KEEPS_METHOD and method not in ("GET", "HEAD")
+        if dropped_body:
+            method, content = "GET", b""
+            headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+        dropped_auth = False
+        if not _same_or_subdomain(target.host, initial):
+            kept = {k: v for k, v in headers.items() if k.lower() not in _SENSITIVE}
+            dropped_auth = len(kept) != len(headers)
+            headers = kept
+        hops.append(Hop(status, host_of(str(target)), method, dropped_body, dropped_auth))
+        url = str(target)
     try:
         chunks: list[bytes] = []
         size = 0
@@ -455,18 +528,24 @@ def deliver(request: OutboundRequest, settings: Settings, seam: Seam | None = No
             retry_after: float | None = None
             body = code = detail = ""
             failure: str | None
+            hops: list[Hop] = []
             try:
-                status, headers, body = _post(client, request, remaining, deadline, seam)
+                status, headers, body = _post(client, request, remaining, deadline, seam, hops)
             except httpx.TransportError as exc:
                 failure, detail = _classify(exc, settings.cert_pem is not None)
+            except TooManyRedirects:
+                failure, detail = "redirect-loop", ""
             else:
                 failure, code = _status_failure(request, status, body)
+                if failure is None and any(hop.dropped_body for hop in hops):
+                    failure = "redirect-get"  # Flux counts the 2xx, but the GET carried nothing
                 if failure == "redirect":
                     location = headers.get("location", "")
                     detail = host_of(location) if "//" in location else host
                 if status in (429, 503):
                     retry_after = _retry_after(headers.get("retry-after"))
             outcome = f"HTTP {status}" if status is not None else failure
+            trail.extend(f"redirect: {hop.describe()}" for hop in hops)
             trail.append(f"attempt {retry + 1}: {outcome} at {seam.now() - start:.2f}s")
             result = Delivery(
                 host=host,
@@ -479,6 +558,7 @@ def deliver(request: OutboundRequest, settings: Settings, seam: Seam | None = No
                 attempts=retry + 1,
                 elapsed=seam.now() - start,
                 trail=tuple(trail),
+                hops=tuple(hop.describe() for hop in hops),
             )
             if retry >= settings.retry.max_retries or not _retryable(failure, status):
                 return result

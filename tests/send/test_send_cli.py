@@ -202,16 +202,90 @@ def test_dns_failure_names_the_host(cli: Cli) -> None:
     assert report["delivered"] is False
 
 
-def test_redirect_is_reported_not_followed(
+@pytest.mark.parametrize("status", [307, 308])
+def test_307_and_308_repeat_the_post_with_its_body(
+    cli: Cli, httpserver: HTTPServer, status: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Go's client follows the redirect with the same method and body; the Authorization
+    header goes along to the same host."""
+    monkeypatch.setenv("MY_TOKEN", TOKEN)
+    final = "/final/s3cr3tWebhookPart"
+    httpserver.expect_request(SECRET_PATH).respond_with_data(
+        "", status=status, headers={"Location": final}
+    )
+    httpserver.expect_request(final, method="POST").respond_with_data("ok")
+    result = cli("--address", hook(httpserver), "--token-env", "MY_TOKEN")
+    assert result.code == 0, result.err
+    assert [entry[0].method for entry in httpserver.log] == ["POST", "POST"]
+    first, second = (entry[0] for entry in httpserver.log)
+    assert second.get_data() == first.get_data() != b""
+    assert second.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert f"; redirects followed as Flux does: HTTP {status} to localhost:{httpserver.port}" in (
+        result.out
+    )
+
+
+@pytest.mark.parametrize("status", [301, 302, 303])
+def test_301_302_303_turn_the_post_into_a_get_and_nothing_is_posted(
+    cli: Cli, httpserver: HTTPServer, status: int
+) -> None:
+    final = "/final/s3cr3tWebhookPart"
+    httpserver.expect_request(SECRET_PATH).respond_with_data(
+        "", status=status, headers={"Location": final}
+    )
+    httpserver.expect_request(final, method="GET").respond_with_data("ok")
+    result = cli("--address", hook(httpserver))
+    assert result.code == 1
+    second = httpserver.log[1][0]
+    assert (second.method, second.get_data()) == ("GET", b"")
+    assert "Content-Type" not in second.headers
+    assert (
+        "answered HTTP 200 only after a redirect turned the POST into a GET without the"
+        " message; Flux would count it as sent, yet nothing was posted" in result.err
+    )
+    assert f"HTTP {status} to localhost:{httpserver.port} (now GET without the message)" in (
+        result.err
+    )
+
+
+def test_authorization_is_not_sent_to_another_host(
+    cli: Cli, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """localhost and 127.0.0.1 are different hosts to Go: the token stays behind."""
+    monkeypatch.setenv("MY_TOKEN", TOKEN)
+    final = httpserver.url_for("/final").replace("localhost", "127.0.0.1")
+    httpserver.expect_request(SECRET_PATH).respond_with_data(
+        "", status=308, headers={"Location": final}
+    )
+    httpserver.expect_request("/final", method="POST").respond_with_data("ok")
+    result = cli("--address", hook(httpserver), "--token-env", "MY_TOKEN", "-v")
+    assert result.code == 0, result.err
+    assert httpserver.log[0][0].headers["Authorization"] == f"Bearer {TOKEN}"
+    assert "Authorization" not in httpserver.log[1][0].headers
+    assert f"HTTP 308 to 127.0.0.1:{httpserver.port} (Authorization not sent: another host)" in (
+        result.out
+    )
+    assert f"redirect: HTTP 308 to 127.0.0.1:{httpserver.port}" in result.err
+
+
+def test_more_than_10_redirects_is_a_failure_not_retried(cli: Cli, httpserver: HTTPServer) -> None:
+    httpserver.expect_request(SECRET_PATH).respond_with_data(
+        "", status=307, headers={"Location": SECRET_PATH}
+    )
+    result = cli("--address", hook(httpserver))
+    assert result.code == 1
+    assert "redirected more than 10 times" in result.err
+    assert received(httpserver) == 11  # the request and 10 redirects followed
+
+
+def test_a_redirect_go_does_not_follow_is_reported(
     cli: Cli, httpserver: HTTPServer, flags: tuple[str, ...]
 ) -> None:
-    httpserver.expect_request(SECRET_PATH).respond_with_data(
-        "", status=302, headers={"Location": f"https://elsewhere.example{SECRET_PATH}"}
-    )
+    httpserver.expect_request(SECRET_PATH).respond_with_data("", status=300)
     result = cli("--address", hook(httpserver), *flags)
     assert result.code == 1
-    assert "answered HTTP 302, a redirect to elsewhere.example" in result.err
-    assert "does not follow redirects" in result.err
+    assert "answered HTTP 300, a redirect to " in result.err
+    assert "that Go's client does not follow" in result.err
     assert received(httpserver) == 1
 
 
