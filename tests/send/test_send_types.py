@@ -98,6 +98,15 @@ STATUS_DESC = "health check failed"
 CONTEXT = "kustomization/webapp/fluxnotify"
 
 
+#: git_change_request_comment.go: a marker with the Provider UID (here fluxnotify) and the
+#: object, then markdown.go's post; change_request is left out of the metadata list.
+COMMENT = (
+    "<!-- {marker}:fluxnotify/Kustomization/apps/webapp -->\n\n## Flux Status\n\n"
+    "\u26a0\ufe0f Kustomization/apps/webapp\n\nHealth check failed\n\nMetadata:\n"
+    f"* `revision`: {REV}\n"
+)
+
+
 def _b(user: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
@@ -247,6 +256,29 @@ CASES = [
             "context": {"genre": "fluxcd", "name": CONTEXT}, "description": STATUS_DESC,
             "state": "error"}, {"Authorization": _b("", MARKER)})],
         path="/org/proj/_git/webapp", flags=("--yes-post-status",)),
+    Case("githubpullrequestcomment", [
+        Sent("GET", "/api/v3/user", None, GITHUB, {"login": "flux-bot"}),
+        Sent("GET", "/api/v3/repos/acme/webapp/issues/7/comments", None, GITHUB, []),
+        Sent("POST", "/api/v3/repos/acme/webapp/issues/7/comments", {"body": COMMENT.format(
+            marker="flux-pr-comment-key")}, GITHUB)],
+        path="/acme/webapp", flags=("--yes-post-status", "-m", "change_request=7")),
+    Case("gitlabmergerequestcomment", [
+        Sent("GET", "/api/v4/user", None, {"PRIVATE-TOKEN": MARKER}, {"id": 1}),
+        Sent("GET", "/api/v4/projects/acme/webapp/merge_requests/7/notes", None,
+             {"PRIVATE-TOKEN": MARKER}, []),
+        Sent("POST", "/api/v4/projects/acme/webapp/merge_requests/7/notes", {
+            "body": COMMENT.format(marker="flux-mr-comment-key")}, {"PRIVATE-TOKEN": MARKER})],
+        path="/acme/webapp", flags=("--yes-post-status", "-m", "change_request=7")),
+    Case("giteapullrequestcomment", [
+        Sent("GET", "/api/v1/version", None, {"Authorization": f"token {MARKER}"},
+             {"version": "1.22.0"}),
+        Sent("GET", "/api/v1/user", None, {"Authorization": f"token {MARKER}"}, {"id": 1}),
+        Sent("GET", "/api/v1/repos/acme/webapp/issues/7/comments", None,
+             {"Authorization": f"token {MARKER}"}, []),
+        Sent("POST", "/api/v1/repos/acme/webapp/issues/7/comments", {
+            "body": COMMENT.format(marker="flux-pr-comment-key")},
+            {"Authorization": f"token {MARKER}"})],
+        path="/acme/webapp", flags=("--yes-post-status", "-m", "change_request=7")),
 ]  # fmt: skip
 
 
@@ -498,7 +530,7 @@ def test_the_marker_token_never_shows(
     else:
         args = ("--type", provider_type, "--address", address, "--channel", channel)
         env = {"FLUXNOTIFY_TOKEN": MARKER}
-    common = (*args, "--api-base", base, *EVENT_FLAGS)
+    common = (*args, "--api-base", base, *EVENT_FLAGS, "-m", "change_request=7")
     for extra in (("--dry-run",), ("--dry-run", "--format", "json"), ("-v", "--yes-post-status")):
         result = run_script(*common, *extra, env=env, secrets=SECRETS)
         assert result.returncode in (0, 1), result.stderr
