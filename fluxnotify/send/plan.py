@@ -480,7 +480,14 @@ def _consent(facts: providertypes.TypeFacts, dest: Destination) -> str:
     what = "a commit status" if facts.transport == providertypes.COMMIT_STATUS else "a comment"
     if facts.name == "githubdispatch":
         return ""
-    return f"this posts {what} to the repository of {redact_url(dest.address)}"
+    from fluxnotify import gitrepo
+
+    try:
+        host, repo_id, _ = gitrepo.repository_id(dest.type, dest.address)
+    except gitrepo.AddressError:
+        return f"this posts {what} to the repository of {redact_url(dest.address)}"
+    where = host.rsplit("@", 1)[-1].split("://", 1)[-1]
+    return f"this posts {what} to {where}/{repo_id}"
 
 
 def _published(event: events.Event, dest: Destination, inputs: Inputs) -> str:

@@ -389,6 +389,7 @@ def test_a_commit_status_is_not_posted_without_consent(httpserver: HTTPServer) -
     )  # fmt: skip
     assert result.returncode == 2
     assert "--yes-post-status" in result.stderr
+    assert f"this posts a commit status to localhost:{httpserver.port}/acme/webapp" in result.stderr
     assert httpserver.log == []
 
 
