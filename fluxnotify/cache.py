@@ -8,6 +8,12 @@ else ``$XDG_CACHE_HOME/fluxnotify``, else ``~/.cache/fluxnotify``), one file per
 project root, as pre-commit keeps its own: nothing is written into the
 repository. Targets are always read afresh. JSON, not pickle: a cache file must
 never be able to run code.
+
+A cache file of another version, or of the wrong shape (edited, truncated, written
+by something else), is discarded entry by entry, never trusted. An entry whose
+file was modified no earlier than the cache file was written is read again: a
+file changed within the same clock tick as the write would otherwise keep its
+stale entry (git's "racily clean" rule).
 """
 
 from __future__ import annotations
@@ -60,8 +66,12 @@ class FileCache:
         #: stamps taken before a missed file was read: what ``put`` records
         self.missed: dict[str, tuple[int, int]] = {}
         self.changed = False
+        #: when the cache file was written (ns): entries of files modified since are stale
+        self.written = 0
         try:
-            text = self.file.read_text(encoding="utf-8")
+            with open(self.file, encoding="utf-8") as handle:
+                self.written = os.fstat(handle.fileno()).st_mtime_ns
+                text = handle.read()
         except (OSError, ValueError):
             return
         import json  # only with a cache to read: it costs start-up time
@@ -89,7 +99,13 @@ class FileCache:
         """What was read from ``path`` before, if it has not changed since."""
         entry = self.entries.get(key)
         stamp = self._stamp(key)
-        if entry is None or stamp is None or entry[:2] != list(stamp):
+        if (
+            entry is None
+            or stamp is None
+            or not _well_formed(entry)
+            or entry[:2] != list(stamp)
+            or stamp[1] >= self.written
+        ):
             self.changed = True
             if stamp is not None:
                 self.missed[key] = stamp
@@ -301,4 +317,27 @@ def _report_from(data: Any) -> Report | None:
         ),
         root=None if root is None else Path(root),
         root_reason=reason,
+    )
+
+
+def _well_formed(entry: Any) -> bool:
+    """[size, mtime, document count, Flux version, cross-namespace flag, [[index, object]]]
+    with every object holding a string apiVersion and kind."""
+    if not isinstance(entry, list) or len(entry) != 6:
+        return False
+    size, mtime, count, version, blocks, documents = entry
+    return (
+        all(isinstance(v, int) and not isinstance(v, bool) for v in (size, mtime, count))
+        and (version is None or isinstance(version, str))
+        and isinstance(blocks, bool)
+        and isinstance(documents, list)
+        and all(
+            isinstance(item, list)
+            and len(item) == 2
+            and isinstance(item[0], int)
+            and isinstance(item[1], dict)
+            and isinstance(item[1].get("apiVersion"), str)
+            and isinstance(item[1].get("kind"), str)
+            for item in documents
+        )
     )

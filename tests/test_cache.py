@@ -254,3 +254,47 @@ def test_standard_input_is_never_memoised(
     report = validate(Options(paths=("-",), root=tmp_path))
     assert "schema" in [f.rule for f in report.findings]
     assert not list(own_cache_dir.glob("memo-*"))
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "not a list",
+        [1, 2, 3],
+        [1, 2, "three", None, False, []],
+        [1, 2, 1, None, False, [[0, {"kind": "Provider"}]]],  # no apiVersion
+        [1, 2, 1, None, False, [["zero", {"apiVersion": "v1", "kind": "Secret"}]]],
+    ],
+    ids=["string", "short", "count-not-int", "no-api-version", "index-not-int"],
+)
+def test_an_entry_of_the_wrong_shape_is_discarded(tmp_path: Path, entry: object) -> None:
+    """Valid JSON of the wrong shape (edited, truncated, another tool's) is read again,
+    never trusted and never an internal error."""
+    alert = project(tmp_path)
+    assert rules(tmp_path, alert) == []
+    data = json.loads(cache_file(tmp_path).read_text())
+    key = str(tmp_path / "provider.yaml")
+    stat = os.stat(key)
+    if isinstance(entry, list) and len(entry) == 6:
+        entry = [stat.st_size, stat.st_mtime_ns, *entry[2:]]
+    data["files"][key] = entry
+    cache_file(tmp_path).write_text(json.dumps(data))
+    assert rules(tmp_path, alert) == []
+    assert json.loads(cache_file(tmp_path).read_text())["files"][key][0] == stat.st_size
+
+
+def test_a_file_modified_as_the_cache_was_written_is_read_again(tmp_path: Path) -> None:
+    """Racily clean: same size, and an mtime no older than the cache file's, as when the
+    file changes within the clock tick of the write. Its entry cannot be trusted."""
+    alert = project(tmp_path)
+    assert rules(tmp_path, alert) == []
+    provider = tmp_path / "provider.yaml"
+    written = os.stat(cache_file(tmp_path)).st_mtime_ns
+    stored = json.loads(cache_file(tmp_path).read_text())
+    provider.write_text(PROVIDER.format(name="slock"))  # same size
+    # the stamp the cache holds, and at the same time as the cache write
+    os.utime(provider, ns=(written, written))
+    stored["files"][str(provider)][1] = written
+    cache_file(tmp_path).write_text(json.dumps(stored))
+    os.utime(cache_file(tmp_path), ns=(written, written))
+    assert rules(tmp_path, alert) == ["provider-ref"]
