@@ -37,6 +37,8 @@ class Target(NamedTuple):
     path: Path
     display: str
     explicit: bool
+    #: a folder of the walk that could not be listed, and why (rule unreadable)
+    unreadable: str | None = None
 
 
 class Excludes:
@@ -62,9 +64,14 @@ class Excludes:
 
 
 def walk(directory: Path, excludes: Sequence[str], display_prefix: str) -> Iterator[Target]:
-    """YAML files under ``directory``, sorted, skipping excluded names and globs."""
+    """YAML files under ``directory``, sorted, skipping excluded names and globs; a folder
+    that cannot be listed is a target of its own, marked unreadable (an Alert in it would
+    otherwise go unchecked without a word). Symbolic links to folders are not followed."""
     rules = Excludes(excludes)
-    for current, dirs, files in os.walk(directory):
+    failed: list[OSError] = []
+    for current, dirs, files in os.walk(directory, onerror=failed.append):
+        while failed:
+            yield _unreadable_folder(failed.pop(), directory, display_prefix)
         rel_dir = os.path.relpath(current, directory)
         rel_parts = [] if rel_dir == "." else rel_dir.split(os.sep)
         dirs[:] = sorted(d for d in dirs if not rules.match(rel_parts, d))
@@ -75,6 +82,15 @@ def walk(directory: Path, excludes: Sequence[str], display_prefix: str) -> Itera
                 continue
             rel = "/".join([*rel_parts, name])
             yield Target(Path(current, name), display_prefix + rel, explicit=False)
+    while failed:
+        yield _unreadable_folder(failed.pop(), directory, display_prefix)
+
+
+def _unreadable_folder(error: OSError, directory: Path, display_prefix: str) -> Target:
+    folder = Path(error.filename or directory)
+    rel = os.path.relpath(folder, directory).replace(os.sep, "/")
+    display = display_prefix + ("" if rel == "." else rel + "/")
+    return Target(folder, display or "./", False, error.strerror or type(error).__name__)
 
 
 def discover(
@@ -107,10 +123,9 @@ def discover(
                     " does not ignore); check the path, --exclude and .gitignore",
                 )
             targets.extend(found)
-        elif path.is_file():
+        elif path.exists() or path.is_symlink():
+            # a file, or a FIFO, socket, device or dangling link: parsing.py says which
             targets.append(Target(path, raw, explicit=True))
-        elif path.exists():
-            raise InputError(f"{raw} is neither a file nor a directory")
         else:
             raise InputError(f"no such file or directory: {raw}")
     return targets

@@ -179,6 +179,8 @@ class SourceFile:
         self.syntax: SyntaxProblem | None = None
         self.duplicate_keys: list[tuple[int, int, str]] = []
         self.note: str | None = None
+        #: why the file (or, for a folder walked, the folder) could not be read: rule unreadable
+        self.unreadable: str | None = None
         self.parsed = False
         self.document_count = document_count
         #: the Flux release a gotk-components.yaml names in its header

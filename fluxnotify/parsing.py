@@ -10,12 +10,14 @@ documents that have findings.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -225,10 +227,9 @@ def load(
     """
     source = SourceFile(path=path, display=display)
     if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read {display}: {exc.strerror or exc}") from None
+        data = _read_regular(source, full)
+        if data is None:
+            return source
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -265,6 +266,81 @@ def load(
         source.duplicate_keys = []
         source.document_count = 0
     return source
+
+
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def _read_regular(source: SourceFile, full: bool) -> bytes | None:
+    """The bytes of a regular file; None, with a note, an unreadable reason or a
+    too-large problem on ``source``, for anything else.
+
+    Opened without blocking (a FIFO would wait forever for a writer), then checked with
+    ``fstat`` on what was opened, so that nothing can swap the file in between; the size
+    limit is checked before reading, so a huge file is never read whole.
+    """
+    path = source.path
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        if os.path.islink(path):
+            source.note = f"a symbolic link to nothing ({os.readlink(path)}): skipped"
+        else:
+            source.note = "listed, but no longer there: skipped"
+        return None
+    except OSError as exc:
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            mode = stat.S_IFREG
+        if stat.S_ISREG(mode) or stat.S_ISDIR(mode):  # a folder: one the walk met unlisted
+            source.unreadable = exc.strerror or type(exc).__name__
+        else:  # a socket cannot be opened at all
+            source.note = f"not a regular file ({_not_regular(mode)}): skipped"
+        return None
+    with open(fd, "rb", closefd=True) as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            source.note = f"not a regular file ({_not_regular(info.st_mode)}): skipped"
+            return None
+        if info.st_size > MAX_FILE_BYTES:
+            if full or _mentions_relevant_kind(handle, path):
+                source.syntax = SyntaxProblem(
+                    1,
+                    1,
+                    f"file too large to check ({info.st_size / 1e6:.1f} MB; the limit is 16 MB)",
+                )
+            return None
+        try:
+            return handle.read()
+        except OSError as exc:  # EISDIR, EIO: unreadable after all
+            source.unreadable = exc.strerror or type(exc).__name__
+            return None
+
+
+def _not_regular(mode: int) -> str:
+    return next((name for test, name in _NOT_REGULAR if test(mode)), "a special file")
+
+
+def _mentions_relevant_kind(handle: BinaryIO, path: Path) -> bool:
+    """Whether a file too large to read whole holds a kind some rule reads, read in
+    pieces (each with the end of the line before it)."""
+    if path.name in KUSTOMIZATION_FILES:
+        return True
+    carry = b""
+    while piece := handle.read(1 << 20):
+        chunk = carry + piece
+        cut = chunk.rfind(b"\n") + 1
+        if re.search(_KIND_LINE, chunk[:cut].decode("utf-8", "replace")):
+            return True
+        carry = chunk[cut:][-4096:]
+    return bool(carry) and re.search(_KIND_LINE, carry.decode("utf-8", "replace")) is not None
 
 
 def _scanned(source: SourceFile, text: str) -> bool:

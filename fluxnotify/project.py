@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import sys
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -57,6 +60,11 @@ class Project:
         #: per job: its absolute path, and whether it is a target
         keys: list[tuple[str, bool]] = []
         for target in targets:
+            if target.unreadable is not None:
+                source = SourceFile(path=target.path, display=target.display)
+                source.unreadable = target.unreadable
+                project.targets.append(source)
+                continue
             if target.display == "-":
                 source = load_target(target)
                 _read_facts(source)
@@ -170,8 +178,43 @@ def _load_all(jobs: list[tuple[Path, str, bool | None]]) -> list[SourceFile | In
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return [_load_job(job) for job in jobs]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(
+        workers, initializer=_end_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         return pool.map(_load_job, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+
+
+def _end_with_parent(parent: int) -> None:
+    """Pool initializer: the worker ends when the parent does, however the parent ends.
+
+    SIGTERM or SIGINT let the parent's pool terminate its workers, SIGKILL does not:
+    on Linux the kernel sends the worker SIGKILL when its parent dies
+    (``prctl(PR_SET_PDEATHSIG)``); elsewhere a thread watches for the worker being
+    handed to another parent.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # the parent died before prctl took effect
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+    import threading
+
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
 
 
 def _installs_flux_operator(doc: Document) -> bool:

@@ -21,13 +21,14 @@ from fluxnotify.rules import (
     slack_address,
     source_wildcard,
     unknown_field,
+    unreadable,
     unused_suppression,
     yaml_syntax,
 )
 from fluxnotify.rules.base import DocumentRule, FileRule, Rule, SuppressionRule
 
 #: Rules that look at whole files.
-FILE_RULES: tuple[FileRule, ...] = (yaml_syntax,)
+FILE_RULES: tuple[FileRule, ...] = (yaml_syntax, unreadable)
 #: Rules that look at each object, in the order their findings are computed.
 DOCUMENT_RULES: tuple[DocumentRule, ...] = (
     schema,

@@ -34,13 +34,22 @@ def is_manifest(source: SourceFile) -> bool:
     kustomization.yaml may leave both out; a file that is not UTF-8 cannot be told."""
     if source.documents or source.path.name in KUSTOMIZATION_FILES:
         return True
-    text = source.text
-    if text is None:  # dropped after loading (project.py): read again, it is rare
-        try:
-            text = source.path.read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            return True
-    return _TOP_LEVEL_KEY.search(text) is not None
+    if source.text is not None:
+        return _TOP_LEVEL_KEY.search(source.text) is not None
+    # the text was let go after loading (project.py): read the file again, piece by piece,
+    # as it may be over the size limit
+    try:
+        with open(source.path, "rb") as handle:
+            carry = b""
+            while piece := handle.read(1 << 20):
+                chunk = carry + piece
+                cut = chunk.rfind(b"\n") + 1
+                if _TOP_LEVEL_KEY.search(chunk[:cut].decode("utf-8")):
+                    return True
+                carry = chunk[cut:][-4096:]
+            return _TOP_LEVEL_KEY.search(carry.decode("utf-8")) is not None
+    except (OSError, UnicodeDecodeError):
+        return True
 
 
 def check_file(source: SourceFile) -> Iterator[Problem]:
