@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from validate_support import at, write
 
-from fluxnotify.errors import InputError
 from fluxnotify.parsing import MAX_FILE_BYTES, is_relevant, load
 
 MULTI = """
@@ -215,6 +214,14 @@ def test_too_large_only_when_it_matters(tmp_path: Path) -> None:
     assert "too large" in named.syntax.message
 
 
-def test_unreadable_file_is_an_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="cannot read"):
-        load(tmp_path / "missing.yaml", "missing.yaml", full=True)
+def test_a_listed_file_that_is_gone_or_a_dangling_link_is_a_note(tmp_path: Path) -> None:
+    """git lists a deleted file until the deletion is staged: a note, not the end of the run."""
+    gone = load(tmp_path / "missing.yaml", "missing.yaml", full=True)
+    assert (gone.note, gone.syntax, gone.unreadable) == (
+        "listed, but no longer there: skipped",
+        None,
+        None,
+    )
+    (tmp_path / "link.yaml").symlink_to("nowhere.yaml")
+    link = load(tmp_path / "link.yaml", "link.yaml", full=True)
+    assert link.note == "a symbolic link to nothing (nowhere.yaml): skipped"
