@@ -418,6 +418,11 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
         )
     if request.api_mode and not token:
         warnings.append("chat.postMessage needs a bot token (the Secret's `token` key)")
+    if request.api_mode and not channel:
+        warnings.append(
+            "chat.postMessage needs a channel (the Provider's `channel`, here --channel):"
+            " Slack answers channel_not_found without one"
+        )
 
     cert_pem, key_pem, cert_source = _client_cert(inputs, config, warnings)
     if cert_pem:

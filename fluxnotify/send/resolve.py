@@ -292,6 +292,19 @@ def resolve_provider(
             warnings.append(f"{override_label} replaces the address of Provider {ref}")
         address = address_override
     if not address:
+        # Say what is there instead: an empty value, or the right value under another key.
+        if "address" in data:
+            raise ConfigError(
+                f"the `address` key in the Secret of Provider {ref} is empty",
+                hint="fill it in (encrypted), or " + _PASS_ADDRESS,
+            )
+        misnamed = next((k for k in ("url", "URL", "webhook", "Address") if data.get(k)), None)
+        if misnamed:
+            raise ConfigError(
+                f"Provider {ref} has no address: its Secret has a `{misnamed}` key, which Flux"
+                " never reads",
+                hint=f"rename the key `{misnamed}` to `address`",
+            )
         raise ConfigError(
             f"Provider {ref} has no address: neither spec.address nor an `address` key "
             "in its Secret",

@@ -134,3 +134,56 @@ def test_the_env_token_is_not_used_where_the_type_takes_none(httpserver: HTTPSer
     )
     assert "Authorization" not in httpserver.log[0][0].headers
     assert all(secret not in result.stderr for secret in SECRETS)
+
+
+PROVIDER_WITH_SECRET = """\
+apiVersion: notification.toolkit.fluxcd.io/v1beta3
+kind: Provider
+metadata:
+  name: slack
+  namespace: flux-system
+spec:
+  type: slack
+  secretRef:
+    name: slack-url
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: slack-url
+  namespace: flux-system
+stringData:
+{data}"""
+
+
+@pytest.mark.parametrize(
+    ("data", "says", "hint"),
+    [
+        (
+            "  url: https://hooks.slack.com/services/T0/B0/x\n",
+            "Provider flux-system/slack has no address: its Secret has a `url` key, which Flux"
+            " never reads",
+            "  hint: rename the key `url` to `address`",
+        ),
+        (
+            "  address: ''\n",
+            "the `address` key in the Secret of Provider flux-system/slack is empty",
+            "  hint: fill it in (encrypted), or pass the address with --address URL",
+        ),
+    ],
+)
+def test_a_secret_without_a_usable_address_says_what_is_there(
+    tmp_path: Path, data: str, says: str, hint: str
+) -> None:
+    (tmp_path / "slack.yaml").write_text(PROVIDER_WITH_SECRET.format(data=data))
+    result = run_script("--provider", "slack", "--root", str(tmp_path))
+    assert result.returncode == 2
+    first, second = result.stderr.splitlines()
+    assert first == f"fluxnotify: error: {says}"
+    assert second.startswith(hint)
+
+
+def test_a_bot_token_without_a_channel_gets_a_warning() -> None:
+    result = run_script("--address", API, "--dry-run", env={"FLUXNOTIFY_TOKEN": TOKEN})
+    assert result.returncode == 0
+    assert "warning: chat.postMessage needs a channel" in result.stderr
