@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 from validate_support import REPORT_ALERT as ALERT
 from validate_support import REPORT_BROKEN as BROKEN
-from validate_support import at, cli, validate, write
+from validate_support import at, cli, console, validate, write
 
 from fluxnotify.model import Report
 from fluxnotify.reporters import text
@@ -60,6 +60,27 @@ def test_a_walked_folder_of_other_yaml_is_quiet(tmp_path: Path) -> None:
         " --root widens it)\n"
         "0 errors, 0 warnings in 2 files (0 objects checked)\n"
     )
+
+
+def test_go_template_note_for_a_named_file(tmp_path: Path) -> None:
+    """A Flux Operator or gomplate template (no Helm words) named on the command line:
+    a note saying it was skipped and why, not a yaml-syntax error; the same through the
+    installed console script."""
+    write(
+        tmp_path,
+        "teams/provider.yaml",
+        "apiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Provider\nmetadata:\n"
+        "  name: {{ .team }}-chat\n  namespace: {{ .team }}\nspec:\n  type: msteams\n",
+    )
+    note = (
+        "note: teams/provider.yaml: Go template syntax (`{{ }}` on line 4) makes it"
+        " unparseable as YAML: skipped, it is not a manifest until rendered\n"
+    )
+    for run in (cli, console):
+        result = run("validate", "--root", ".", "teams/provider.yaml", cwd=tmp_path)
+        assert (result.code, result.stderr) == (0, "")
+        assert note in result.stdout
+        assert "yaml-syntax" not in result.stdout
 
 
 def test_helm_template_note(tmp_path: Path) -> None:

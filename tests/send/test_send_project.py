@@ -296,3 +296,20 @@ def test_placeholder_address_is_refused_not_sent(
     sent = cli("--provider", "slack", "--root", str(root), "--address", real)
     assert sent.code == 0, sent.err
     assert len(httpserver.log) == 1
+
+
+def test_placeholder_address_is_refused_through_the_console_script(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    root = project(
+        tmp_path,
+        PLAIN_SECRET.format(address="https://hooks.slack.com/services/mock", token=TOKEN),
+    )
+    result = run_script("--provider", "slack", "--root", str(root))
+    assert result.returncode == 2
+    assert (
+        "fluxnotify: error: the address of Provider flux-system/slack is a placeholder,"
+        " not a real URL" in result.stderr
+    )
+    assert "hooks.slack.com/services/mock" not in result.stderr + result.stdout
+    assert httpserver.log == []
