@@ -185,6 +185,27 @@ def test_alertmanager_address_is_a_credential_only_with_one_in_it(
     assert project.hits(RULE) == expected
 
 
+@pytest.mark.parametrize(
+    ("proxy", "severity"),
+    [
+        ("http://squid.egress.svc:3128", None),
+        ("http://flux:Vq7rT2wLp9xZ@squid.egress.svc:3128", "error"),
+    ],
+)
+def test_a_proxy_url_is_a_credential_only_with_a_password(
+    project: Project, proxy: str, severity: str | None
+) -> None:
+    project.write("notify.yaml", docs(provider(), plain(address=WEBHOOK, proxy=proxy)))
+    report = project.validate()
+    proxies = [
+        h for h in project.of(report, RULE) if h.line == project.line("notify.yaml", "proxy:")
+    ]
+    expected = (
+        [hit("notify.yaml", project.line("notify.yaml", "proxy:"), severity)] if severity else []
+    )
+    assert proxies == expected
+
+
 # --- not flagged --------------------------------------------------------------------------
 
 
