@@ -95,7 +95,7 @@ class FileCache:
             return None
         return stat.st_size, stat.st_mtime_ns
 
-    def get(self, key: str, path: Path) -> SourceFile | None:
+    def get(self, key: str, path: str) -> SourceFile | None:
         """What was read from ``path`` before, if it has not changed since."""
         entry = self.entries.get(key)
         stamp = self._stamp(key)
@@ -112,7 +112,7 @@ class FileCache:
             return None
         self.fresh[key] = entry
         _, _, count, version, blocks, documents = entry
-        source = SourceFile(path=path, display=str(path), document_count=count)
+        source = SourceFile(path=Path(path), display=path, document_count=count)
         source.flux_version = version
         source.blocks_cross_namespace_refs = blocks
         source.documents = [
@@ -182,7 +182,7 @@ class ReportMemo:
     it can hold no code and a damaged file is ignored.
     """
 
-    def __init__(self, root: Path, options: tuple[object, ...], paths: Iterable[Path]) -> None:
+    def __init__(self, root: Path, options: tuple[object, ...], paths: Iterable[str]) -> None:
         import time
 
         files = cache_file(root)
@@ -192,7 +192,7 @@ class ReportMemo:
         self.taken = time.time_ns()
         stamps = []
         newest = 0
-        for path in {os.fspath(path) for path in paths}:  # the targets are listed files too
+        for path in set(paths):  # the targets are listed files too
             try:
                 stat = os.stat(path)
             except OSError:

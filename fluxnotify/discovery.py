@@ -97,7 +97,7 @@ def discover(
     paths: Iterable[str],
     excludes: Sequence[str],
     root: Path | None = None,
-    listing: Sequence[Path] = (),
+    listing: Sequence[str] = (),
 ) -> list[Target]:
     """Expand the command-line paths into files; a missing path is an error.
 
@@ -105,7 +105,6 @@ def discover(
     already listed once) rather than walked again.
     """
     targets: list[Target] = []
-    base = os.path.abspath(root) if root is not None else None
     for raw in paths:
         if raw == "-":
             targets.append(Target(Path("-"), "-", explicit=True))
@@ -113,7 +112,7 @@ def discover(
         path = Path(raw)
         if path.is_dir():
             prefix = "" if raw in (".", "./") else raw.rstrip("/") + "/"
-            found = _from_listing(path, prefix, base, listing)
+            found = _from_listing(path, prefix, root, listing)
             if found is None:
                 found = list(walk(path, excludes, prefix))
             if not found:
@@ -132,28 +131,40 @@ def discover(
 
 
 def _from_listing(
-    folder: Path, prefix: str, base: str | None, listing: Sequence[Path]
+    folder: Path, prefix: str, root: Path | None, listing: Sequence[str]
 ) -> list[Target] | None:
     """The listed files under ``folder`` when it lies inside the listed root, else None."""
-    absolute = os.path.abspath(folder)
-    if base is None or not listing or not (absolute == base or absolute.startswith(base + os.sep)):
+    if root is None or not listing:
         return None
-    start = len(absolute) + 1
+    base = os.path.abspath(root)
+    absolute = os.path.abspath(folder)
+    if not (absolute == base or absolute.startswith(base + os.sep)):
+        return None
+    # Under an absolute, normal root the listed paths are their own absolute paths:
+    # no abspath for each of 12,000 files.
+    normal = os.fspath(root) == base
+    inside = absolute.rstrip(os.sep) + os.sep
+    start = len(inside)
     found = []
     for path in listing:
-        text = os.path.abspath(path)
-        if text.startswith(absolute + os.sep):
+        text = path if normal else os.path.abspath(path)
+        if text.startswith(inside):
             rel = text[start:].replace(os.sep, "/")
-            found.append(Target(path, prefix + rel, explicit=False))
+            found.append(Target(Path(path), prefix + rel, explicit=False))
     return found
 
 
-def project_listing(root: Path, excludes: Sequence[str]) -> list[Path]:
+def project_listing(root: Path, excludes: Sequence[str]) -> list[str]:
     """The YAML files of the project: what git tracks or would track (ignored files are
-    not part of the project), else every file under the root."""
+    not part of the project), else every file under the root.
+
+    Paths as strings, each what ``str(root / relative)`` would be: a run reads few of
+    them, and 12,000 Path objects cost more than the rest of the listing."""
     listed = _git_listing(root)
     if listed is None:
-        return [target.path for target in walk(root, excludes, "")]
+        return [os.fspath(target.path) for target in walk(root, excludes, "")]
+    base = os.fspath(root)
+    start = "" if base == "." else base if base.endswith(os.sep) else base + os.sep
     rules = Excludes(excludes)
     excluded_dirs: dict[str, bool] = {}
     out = []
@@ -164,7 +175,7 @@ def project_listing(root: Path, excludes: Sequence[str]) -> list[Path]:
             excluded_dirs[folder] = any(rules.match(parts[:i], parts[i]) for i in range(len(parts)))
         if excluded_dirs[folder] or rules.match(folder.split("/") if folder else [], name):
             continue
-        out.append(root / rel)
+        out.append(start + (rel if os.sep == "/" else rel.replace("/", os.sep)))
     return out
 
 

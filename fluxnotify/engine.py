@@ -65,7 +65,7 @@ class Selection(NamedTuple):
     """The files a run reads: the project's, and the targets among them or beside them."""
 
     root: Path
-    listing: list[Path]
+    listing: list[str]
     targets: list[Target]
 
 
@@ -103,7 +103,7 @@ def _memo(options: Options, selection: Selection) -> ReportMemo | None:
         (config.source, config.flux_version, config.exclude, sorted(config.rules.items())),
         [(t.display, t.explicit) for t in targets],
     )
-    return ReportMemo(root, decided_by, [*listing, *(t.path for t in targets)])
+    return ReportMemo(root, decided_by, [*listing, *(os.fspath(t.path) for t in targets)])
 
 
 def flux_version_for(options: Options, project: Project, source: SourceFile) -> tuple[str, str]:

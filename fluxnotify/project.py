@@ -50,7 +50,7 @@ class Project:
         cls,
         root: Path,
         targets: Sequence[Target],
-        listing: Sequence[Path],
+        listing: Sequence[str],
         cache: FileCache | None = None,
     ) -> Project:
         """Load the targets, then the rest of the project (``listing``: project_listing()),
@@ -73,15 +73,17 @@ class Project:
             jobs.append((target.path, target.display, target.explicit))
             keys.append((os.path.abspath(target.path), True))
         wanted = {absolute for absolute, _ in keys}
+        # Under an absolute, normal root the listed paths are their own absolute paths.
+        normal = os.fspath(root) == os.path.abspath(root)
         for path in listing:
-            absolute = os.path.abspath(path)
+            absolute = path if normal else os.path.abspath(path)
             if absolute not in wanted:
                 wanted.add(absolute)
                 cached = cache.get(absolute, path) if cache is not None else None
                 if cached is not None:
                     project.files[absolute] = cached
                     continue
-                jobs.append((path, str(path), None))
+                jobs.append((Path(path), path, None))
                 keys.append((absolute, False))  # not a target: unreadable is not an error
         for (absolute, is_target), result in zip(keys, _load_all(jobs), strict=True):
             if isinstance(result, InputError):
