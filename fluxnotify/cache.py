@@ -19,7 +19,10 @@ stale entry (git's "racily clean" rule).
 from __future__ import annotations
 
 import contextlib
+import json
+import marshal
 import os
+import zlib  # lighter than hashlib, and this is no security boundary
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -49,8 +52,6 @@ def cache_dir() -> Path:
 
 def cache_file(root: Path) -> Path:
     """The cache of one project root (which the file also records: a checksum may collide)."""
-    import zlib  # lighter to import than hashlib, and this is no security boundary
-
     absolute = os.path.abspath(root)
     digest = zlib.crc32(absolute.encode("utf-8", "surrogateescape"))
     name = "".join(c if c.isalnum() or c in "-_." else "_" for c in os.path.basename(absolute))
@@ -74,8 +75,6 @@ class FileCache:
                 text = handle.read()
         except (OSError, ValueError):
             return
-        import json  # only with a cache to read: it costs start-up time
-
         try:
             data = json.loads(text)
         except ValueError:
@@ -145,23 +144,13 @@ class FileCache:
                 self.fresh[key] = self.entries[key]
         if not self.changed and len(self.fresh) == len(self.entries):
             return
-        import json
-        import tempfile  # only when writing: they cost start-up time
-
-        folder = self.file.parent
-        with contextlib.suppress(OSError, TypeError, ValueError):
-            folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".files-", suffix=".tmp")
-            try:
-                text = json.dumps(
-                    {"version": __version__, "root": self.root, "files": self.fresh}, default=str
-                )
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    out.write(text)
-                os.replace(temporary, self.file)
-            finally:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+        try:
+            text = json.dumps(
+                {"version": __version__, "root": self.root, "files": self.fresh}, default=str
+            )
+        except (TypeError, ValueError):
+            return
+        _write_atomically(self.file, ".files-", text.encode("utf-8"))
 
 
 #: A file whose modification time is this close to the moment the stamps were taken may
@@ -233,9 +222,6 @@ class ReportMemo:
 
 
 def _read_marshalled(file: Path) -> object:
-    import marshal
-    import zlib
-
     try:
         blob = file.read_bytes()
     except OSError:
@@ -249,18 +235,24 @@ def _read_marshalled(file: Path) -> object:
 
 
 def _write_marshalled(file: Path, data: dict[str, Any]) -> None:
-    """Write atomically; without a writable cache folder, the run goes without."""
-    import marshal
-    import tempfile
-    import zlib
+    try:
+        payload = marshal.dumps(data)
+    except ValueError:
+        return
+    _write_atomically(file, ".memo-", zlib.crc32(payload).to_bytes(4, "big") + payload)
+
+
+def _write_atomically(file: Path, prefix: str, payload: bytes) -> None:
+    """Write through a temporary file and a rename; without a writable cache folder, the
+    run goes without a cache."""
+    import tempfile  # only when writing: it costs start-up time (15M instructions)
 
     with contextlib.suppress(OSError, ValueError):
         file.parent.mkdir(parents=True, exist_ok=True)
-        payload = marshal.dumps(data)
-        handle, temporary = tempfile.mkstemp(dir=file.parent, prefix=".memo-", suffix=".tmp")
+        handle, temporary = tempfile.mkstemp(dir=file.parent, prefix=prefix, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(zlib.crc32(payload).to_bytes(4, "big") + payload)
+                out.write(payload)
             os.replace(temporary, file)
         finally:
             with contextlib.suppress(OSError):

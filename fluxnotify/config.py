@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import yaml
+
 from fluxnotify import fluxversion
 from fluxnotify.errors import ConfigError
 from fluxnotify.model import Severity
@@ -53,8 +55,6 @@ def load_config(root: Path, known_rules: set[str]) -> Config:
 
 
 def _read_yaml(path: Path) -> Any:
-    import yaml
-
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:

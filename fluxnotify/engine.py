@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from fluxnotify import fluxversion, schemas
 from fluxnotify.cache import FileCache, ReportMemo
@@ -30,7 +30,9 @@ from fluxnotify.model import (
 from fluxnotify.project import Project
 from fluxnotify.root import choose_root, find_root
 from fluxnotify.rules import DOCUMENT_RULES, FILE_RULES, RULES, SUPPRESSION_RULES, yaml_syntax
-from fluxnotify.rules.base import Rule
+
+if TYPE_CHECKING:
+    from fluxnotify.rules.base import Rule
 
 
 class Options(NamedTuple):

@@ -7,8 +7,10 @@ and validators are built only for the kinds a run meets: both cost start-up time
 
 from __future__ import annotations
 
+import difflib
 import functools
 import importlib
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -28,9 +30,7 @@ POST_BUILD_VAR = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}")
 
 
 def _close_matches(word: str, candidates: list[str]) -> list[str]:
-    """ "Did you mean" candidates (difflib is imported only when something is wrong)."""
-    import difflib
-
+    """ "Did you mean" candidates."""
     return difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
 
 
@@ -54,8 +54,6 @@ def load_schema(api_version: str, kind: str) -> dict[str, Any] | None:
     entry = resource_dir("schemas").joinpath(schema_name(api_version, kind))
     if not entry.is_file():
         return None
-    import json  # the slow path only: the generated checks need no schema file
-
     schema: dict[str, Any] = json.loads(entry.read_text(encoding="utf-8"))
     return schema
 
@@ -144,8 +142,6 @@ class Redactor:
             return "(value hidden)"
         if isinstance(value, str) and path and path[-1] in CREDENTIAL_FIELDS:
             return repr(url_outline(value))
-        import json
-
         text = json.dumps(value) if not isinstance(value, str) else repr(value)
         return text if len(text) <= 80 else text[:77] + "..."
 

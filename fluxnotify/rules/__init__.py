@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fluxnotify.rules import (
     address_in_spec,
     api_version,
@@ -26,7 +28,9 @@ from fluxnotify.rules import (
     unused_suppression,
     yaml_syntax,
 )
-from fluxnotify.rules.base import DocumentRule, FileRule, Rule, SuppressionRule
+
+if TYPE_CHECKING:  # the protocols are checked by mypy; no run needs their classes
+    from fluxnotify.rules.base import DocumentRule, FileRule, Rule, SuppressionRule
 
 #: Rules that look at whole files.
 FILE_RULES: tuple[FileRule, ...] = (yaml_syntax, unreadable)

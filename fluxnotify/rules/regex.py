@@ -7,9 +7,7 @@ a real RE2 engine, because Python's `re` accepts lookarounds and backreferences.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
-from typing import Any
 
 from fluxnotify.model import Context, Document, Problem, Severity
 from fluxnotify.rules._refs import is_notification
@@ -22,21 +20,14 @@ NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 
 
-@functools.cache
-def _options() -> Any:
-    import re2
+def re2_error(pattern: str) -> str | None:
+    """RE2's complaint about ``pattern``, or None if it compiles."""
+    import re2  # a compiled extension: loaded only for Alerts with inclusion or exclusion lists
 
     options = re2.Options()
     options.log_errors = False  # RE2 would print to stderr itself
-    return options
-
-
-def re2_error(pattern: str) -> str | None:
-    """RE2's complaint about ``pattern``, or None if it compiles."""
-    import re2
-
     try:
-        re2.compile(pattern, _options())
+        re2.compile(pattern, options)
     except re2.error as exc:
         reason = exc.args[0] if exc.args else exc
         return reason.decode() if isinstance(reason, bytes) else str(reason)
