@@ -49,7 +49,6 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "fluxnotify._validators",
         "fluxnotify.errors",
         "fluxnotify.redact",
-        "fluxnotify.textscrub",
         "fluxnotify.root",
         "fluxnotify",
     ),
