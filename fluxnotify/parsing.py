@@ -24,7 +24,7 @@ import yaml
 from fluxnotify.discovery import DEFAULT_EXCLUDES, KUSTOMIZATION_FILES, Target, walk
 from fluxnotify.errors import InputError
 from fluxnotify.model import Document, SourceFile, SyntaxProblem
-from fluxnotify.positions import ruamel_loader
+from fluxnotify.positions import lf_breaks_only, ruamel_loader
 
 #: Kinds whose objects, in files nobody asked about, only need their identity (and for a
 #: Flux Kustomization its path): they can be scanned instead of parsed (fluxnotify/scan.py).
@@ -239,6 +239,7 @@ def load(
             line, column, f"not UTF-8 text (byte 0x{data[exc.start]:02x})", "save it as UTF-8"
         )
         return source
+    text = lf_breaks_only(text)
     source.text = text
     if not full and not is_relevant(text, path):
         return source
@@ -249,6 +250,11 @@ def load(
         return source
     if scan_ok and not full and _scanned(source, text):
         return source
+    partial: tuple[int, int] | None = None
+    if "{{" in text and "templates" not in path.parts:
+        text, partial = _without_template_documents(text)
+        if partial is not None:
+            source.text = text  # positions must see the same documents
     source.parsed = True
     _parse(source, text, full)
     template = _go_template_breaks_yaml(source, text)
@@ -265,7 +271,64 @@ def load(
         source.documents.clear()
         source.duplicate_keys = []
         source.document_count = 0
+    elif partial is not None:
+        skipped, total = partial
+        source.note = (
+            f"Helm template markup in {skipped} of its {total} documents: skipped, not YAML"
+            " until rendered; the other documents are checked"
+        )
     return source
+
+
+_DOCUMENT_START = re.compile(r"---(?:[ \t]|\r?\n|$)")
+
+
+def _without_template_documents(text: str) -> tuple[str, tuple[int, int] | None]:
+    """The text with each document that is a Helm template blanked (its lines kept empty,
+    so every line number stays), and (blanked, documents); None when no document or
+    every document is one: the whole file is then judged as before.
+
+    A single ``{{ .Values.x }}`` document made the whole file "a Helm template: skipped",
+    hiding a broken Alert next to it.
+    """
+    lines = text.splitlines(keepends=True)
+    documents: list[list[int]] = [[]]
+    for number, line in enumerate(lines):
+        if _DOCUMENT_START.match(line):
+            documents.append([])
+        else:
+            documents[-1].append(number)
+    total = blanked = 0
+    for numbers in documents:
+        chunk = "".join(lines[n] for n in numbers)
+        if not any(ln.strip() and not ln.lstrip().startswith("#") for ln in chunk.splitlines()):
+            continue
+        total += 1
+        if _is_template_document(chunk):
+            blanked += 1
+            for n in numbers:
+                lines[n] = "\n" if lines[n].endswith("\n") else ""
+    if blanked == 0 or blanked == total:
+        return text, None
+    return "".join(lines), (blanked, total)
+
+
+def _is_template_document(chunk: str) -> bool:
+    """Helm markup that breaks the YAML, or that stands in the object's identity."""
+    if "{{" not in chunk or re.search(_HELM_TEMPLATE, chunk) is None:
+        return False
+    try:
+        value = yaml.load(chunk, Loader=_Loader)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return True
+    if not isinstance(value, dict):
+        return False
+    metadata = value.get("metadata")
+    names = (metadata.get("name"), metadata.get("namespace")) if isinstance(metadata, dict) else ()
+    return any(
+        isinstance(v, str) and "{{" in v
+        for v in (value.get("apiVersion"), value.get("kind"), *names)
+    )
 
 
 _NOT_REGULAR = (

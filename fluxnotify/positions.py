@@ -14,12 +14,26 @@ from typing import Any
 
 import yaml
 
+#: What YAML 1.1 readers (libyaml, PyYAML) count as line breaks besides LF and CR
+_NOT_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
+
+
+def lf_breaks_only(text: str) -> str:
+    """``text`` with NEL, U+2028 and U+2029 read as spaces.
+
+    YAML 1.2, and so Flux, breaks lines only at LF, CR and CRLF; libyaml also breaks
+    at these three, so one of them in a comment shifted every line number after it.
+    """
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return text.translate(_NOT_BREAKS)
+    return text
+
 
 def compose(text: str | None, path: Path) -> list[Any]:
     """The node tree of each document; ``text`` None reads ``path`` (a cached file) again."""
     if text is None:
         try:
-            text = path.read_bytes().decode("utf-8-sig")
+            text = lf_breaks_only(path.read_bytes().decode("utf-8-sig"))
         except (OSError, UnicodeDecodeError):
             text = ""
     try:

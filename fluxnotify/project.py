@@ -166,7 +166,7 @@ def _load_job(job: tuple[Path, str, bool | None]) -> SourceFile | InputError:
     if full is not None:
         for doc in source.documents:  # the schema screen is per object: do it here, in parallel
             doc.schema_ok = schemas.passes_fast(doc.checked_data, doc.api_version, doc.kind)
-    if source.text is not None and "fluxnotify:" not in source.text:
+    if source.text is not None and "fluxnotify:" not in source.text and source.note is None:
         source.text = None  # no suppressions to read; positions re-read the file if needed
     return source
 

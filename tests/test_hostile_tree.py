@@ -241,3 +241,36 @@ def test_loading_workers_end_with_their_parent(tmp_path: Path, sig: str) -> None
     while any(_alive(w) for w in workers) and time.monotonic() < gone_by:
         time.sleep(0.05)
     assert not [w for w in workers if _alive(w)], f"workers outlived the parent ({sig})"
+
+
+def test_line_separators_in_comments_do_not_shift_line_numbers(tmp_path: Path) -> None:
+    text = "# a comment\u2028with a line separator\x85and NEL\n" + BROKEN_ALERT.lstrip("\n")
+    (tmp_path / "alert.yaml").write_text(text, encoding="utf-8")
+    result = run("alert.yaml", cwd=tmp_path)
+    assert result.code == 1
+    line = text.split("\n").index("  eventSeverity: warn") + 1
+    assert f"alert.yaml:{line}:18: error [schema]" in result.stdout
+
+
+def test_a_helm_template_document_does_not_hide_a_broken_alert_in_the_file(
+    tmp_path: Path,
+) -> None:
+    template = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\n"
+        "data:\n  {{- toYaml .Values.settings | nindent 2 }}\n"
+    )
+    text = template + "---\n" + BROKEN_ALERT.lstrip("\n")
+    (tmp_path / "mixed.yaml").write_text(text, encoding="utf-8")
+    result = run("mixed.yaml", cwd=tmp_path, output="text")
+    assert result.code == 1
+    line = text.split("\n").index("  eventSeverity: warn") + 1
+    assert any(ln.startswith(f"  {line}:18  error") for ln in result.lines())
+    assert (
+        "note: mixed.yaml: Helm template markup in 1 of its 2 documents: skipped, not YAML"
+        " until rendered; the other documents are checked"
+    ) in result.lines()
+    # a file of templates only is still skipped as a whole
+    (tmp_path / "only.yaml").write_text(template + "---\n" + template, encoding="utf-8")
+    only = run("only.yaml", cwd=tmp_path, output="text")
+    assert only.code == 0
+    assert any(ln.startswith("note: only.yaml: ") for ln in only.lines())

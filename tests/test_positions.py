@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fluxnotify.positions import compose, locate
+from fluxnotify.positions import compose, lf_breaks_only, locate
 
 TEXT = """\
 apiVersion: v1
@@ -40,3 +40,16 @@ def test_what_cannot_be_located_falls_back(tmp_path: Path) -> None:
     assert locate(nodes, 0, (1,)) == (2, 3)
     assert locate(nodes, 0, (7,)) == (1, 1)
     assert compose("key: [unclosed\n", tmp_path / "unused.yaml") == []
+
+
+def test_only_lf_and_cr_break_lines(tmp_path: Path) -> None:
+    """NEL, U+2028 and U+2029 in comments do not shift the lines after them (YAML 1.2),
+    whether the text is at hand or read again from the file."""
+    text = (
+        "# one\u2028two\x85three\u2029four\n"
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s  # \u2028\nstringData:\n  a: b\n"
+    )
+    path = tmp_path / "secret.yaml"
+    path.write_text(text, encoding="utf-8")
+    for nodes in (compose(lf_breaks_only(text), path), compose(None, path)):
+        assert locate(nodes, 0, ("stringData", "a")) == (7, 6)
