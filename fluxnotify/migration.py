@@ -22,17 +22,16 @@ import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import yaml
 
 from fluxnotify import fluxversion
+from fluxnotify.engine import Options, flux_version_for, open_project
 from fluxnotify.errors import InputError, UsageError
-
-if TYPE_CHECKING:
-    from fluxnotify.engine import Options
-    from fluxnotify.model import Document, SourceFile
-    from fluxnotify.project import Project
+from fluxnotify.model import Document, SourceFile
+from fluxnotify.parsing import load
+from fluxnotify.project import Project
 
 KINDS = ("Alert", "Provider", "Receiver")
 #: The versions that ever existed or that people write by mistake (Alert v1, Receiver v1beta3).
@@ -564,8 +563,6 @@ def plan(options: Options) -> Plan:
     The files and each one's target Flux release come from the project model that
     validate uses, so both commands agree on the release.
     """
-    from fluxnotify.engine import flux_version_for, open_project
-
     if "-" in options.paths:
         raise UsageError("migrate rewrites files: `-` (standard input) is not supported")
     project = open_project(options)
@@ -596,13 +593,9 @@ def plan(options: Options) -> Plan:
 def _patch_targets(options: Options, project: Project) -> Iterator[Note]:
     """Kustomize patches whose target names an Alert, Provider or Receiver version that migrate
     replaces: once the objects move, such a patch no longer selects them, silently."""
-    from fluxnotify.engine import flux_version_for
-
     for source in project.files.values():
         if not source.parsed and any(_patches_kinds(doc) for doc in source.documents):
             # scanned for references only: its patches were kept as kinds, without versions
-            from fluxnotify.parsing import load
-
             source = load(source.path, source.display, full=True)
         for doc in source.documents:
             if doc.kind != "Kustomization":

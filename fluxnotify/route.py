@@ -15,11 +15,16 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from fluxnotify.config import load_config
+from fluxnotify.engine import Options, open_project
 from fluxnotify.fluxversion import NOTIFICATION_GROUP
 from fluxnotify.index import Index, Placed, clusters_match
 from fluxnotify.matching import KIND_GROUPS, Event, Verdict, match_alert, match_provider
 from fluxnotify.model import Document, Placement
 from fluxnotify.project import Project
+from fluxnotify.redact import redact_url
+from fluxnotify.root import find_root
+from fluxnotify.rules import RULES
 
 #: Version of the ``--format json`` shapes (docs/route.md); bumped on any incompatible change.
 JSON_VERSION = 1
@@ -139,8 +144,6 @@ def _placed_key(project: Project, placed: Placed) -> tuple[str, str, str, str, i
 
 def destination(provider: Placed, alert_cluster: str | None) -> Destination:
     """The Provider in words: type, channel, and where the address comes from (never its value)."""
-    from fluxnotify.redact import redact_url
-
     spec = provider.doc.spec
     kind = spec.get("type") if isinstance(spec.get("type"), str) else "?"
     parts = []
@@ -379,11 +382,6 @@ def _sorted_hops(hops: list[Hop]) -> tuple[Hop, ...]:
 def load(paths: Sequence[str], root: Path | None) -> tuple[Project, list[Document]]:
     """The project around ``paths`` as validate opens it (same root, files, configuration
     excludes), and the objects in the files under ``paths``."""
-    from fluxnotify.config import load_config
-    from fluxnotify.engine import Options, open_project
-    from fluxnotify.root import find_root
-    from fluxnotify.rules import RULES
-
     paths = tuple(paths) or (".",)
     project_root = root or find_root(paths)
     config = load_config(project_root, set(RULES))

@@ -1,5 +1,7 @@
 """Typer command functions: parse options, call the library, return an exit code.
 
-Modules here import only typer and the standard library at module level, so
-that start-up stays cheap; heavy imports happen inside the command bodies.
+Modules here import only typer, the standard library and first-party modules
+without dependencies (errors, root) at module level, so that start-up stays
+cheap (``--help`` imports every command module); the rest is imported inside
+the command bodies.
 """

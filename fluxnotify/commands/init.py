@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from fluxnotify.errors import UsageError
 from fluxnotify.generate.choices import DEFAULT_NAMESPACE, SecretMode, Severity
 from fluxnotify.root import git_top
 
@@ -131,7 +132,6 @@ def init(
     ] = False,
 ) -> int:
     """Write a Provider, an Alert and a Secret for Flux notifications, ready to commit."""
-    from fluxnotify.errors import UsageError
     from fluxnotify.generate import manifests, render, writer
     from fluxnotify.generate import spec as specs
 
@@ -262,7 +262,6 @@ def _ask_channel(label: str, provider_type: str, given: str | None) -> str:
     A second bad answer is the usual one-line error: a typo gets a retry, a script that
     feeds answers does not loop.
     """
-    from fluxnotify.errors import UsageError
     from fluxnotify.generate.channels import check_channel
 
     value = given
@@ -282,7 +281,6 @@ def _ask_channel(label: str, provider_type: str, given: str | None) -> str:
 
 def _checked(check: "Callable[[str], _T]") -> "Callable[[str], _T]":
     """A prompt's ``value_proc``: a rejected answer is explained and asked again."""
-    from fluxnotify.errors import UsageError
 
     def proc(value: str) -> _T:
         try:
@@ -294,7 +292,6 @@ def _checked(check: "Callable[[str], _T]") -> "Callable[[str], _T]":
 
 
 def _severity(value: str) -> Severity:
-    from fluxnotify.errors import UsageError
 
     try:
         return Severity(value.lower())
@@ -308,7 +305,6 @@ def _read_secret_values(spec: "InitSpec", interactive: bool) -> list[str]:
     Returns the keys that were typed at the prompt: the user must still put those
     into the environment for the printed kubectl command.
     """
-    from fluxnotify.errors import UsageError
     from fluxnotify.generate.summary import check_secret_value, env_name
 
     prompted: list[str] = []

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from fluxnotify.errors import UsageError
 from fluxnotify.root import find_root
 
 
@@ -41,7 +42,6 @@ def migrate(
     from fluxnotify import migration
     from fluxnotify.config import load_config
     from fluxnotify.engine import Options
-    from fluxnotify.errors import UsageError
     from fluxnotify.fluxversion import parse_option
     from fluxnotify.rules import RULES
 

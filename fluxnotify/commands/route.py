@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from fluxnotify.errors import UsageError
+
 if TYPE_CHECKING:
     from fluxnotify.project import Project
 
@@ -80,7 +82,6 @@ def route(
     2 usage error.
     """
     from fluxnotify import routemap
-    from fluxnotify.errors import UsageError
     from fluxnotify.matching import EVENT_KINDS, KIND_GROUPS, SEVERITIES, Event
     from fluxnotify.route import labels_of, load, objects_named, route_all, route_event
 
@@ -179,7 +180,6 @@ def route(
 
 def _check_cluster(project: "Project", cluster: str | None) -> None:
     """``--cluster`` must name a cluster of the repository (when it has any)."""
-    from fluxnotify.errors import UsageError
 
     known = sorted(project.index.graph.clusters)
     if cluster is not None and known and cluster not in known:

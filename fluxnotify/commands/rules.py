@@ -5,6 +5,8 @@ from typing import Annotated
 
 import typer
 
+from fluxnotify.errors import UsageError
+
 
 def rules(
     rule_id: Annotated[str | None, typer.Argument(help="A rule id: print its page.")] = None,
@@ -14,7 +16,6 @@ def rules(
     A rule that is off unless the configuration turns it on says so: its severity is
     the one it reports at once enabled.
     """
-    from fluxnotify.errors import UsageError
     from fluxnotify.rules import RULES
     from fluxnotify.schemas import resource_dir
 

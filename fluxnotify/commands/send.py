@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from fluxnotify.errors import ConfigError, UsageError
+
 if TYPE_CHECKING:
     from fluxnotify.send.plan import Plan
 
@@ -191,7 +193,6 @@ def send(
 
     Exit codes: 0 delivered, 1 not delivered, 2 usage or configuration error.
     """
-    from fluxnotify.errors import UsageError
     from fluxnotify.send import plan as send_plan
 
     if output_format not in ("text", "json"):
@@ -258,8 +259,6 @@ def send(
         typer.echo(send_plan.dry_run(plan, output_format))
         return 0
     if plan.placeholder:
-        from fluxnotify.errors import ConfigError
-
         raise ConfigError(plan.placeholder, hint=send_plan.PLACEHOLDER_HINT)
     if plan.consent and not yes_post_status and not check_access:
         raise UsageError(
@@ -298,7 +297,6 @@ def _cluster_check(plan: "Plan") -> str:
 
 def _read_pem(option: str, path: Path | None) -> str | None:
     """The text of a PEM file given on the command line; unreadable is a usage error."""
-    from fluxnotify.errors import UsageError
 
     if path is None:
         return None

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from fluxnotify.errors import UsageError
 from fluxnotify.root import choose_root
 
 
@@ -61,7 +62,6 @@ def validate(
     from fluxnotify.config import load_config
     from fluxnotify.engine import Options
     from fluxnotify.engine import validate as run_validate
-    from fluxnotify.errors import UsageError
     from fluxnotify.fluxversion import parse_option
     from fluxnotify.reporters import choose, render
     from fluxnotify.reporters.text import render_terminal

@@ -12,6 +12,7 @@ from typing import Any
 
 from fluxnotify.redact import Scrubber
 from fluxnotify.send.http import Delivery
+from fluxnotify.send.typeadvice import advice, error_text
 
 _NEW_WEBHOOK = (
     "create a new incoming webhook for the channel and put its URL in the Secret's `address`"
@@ -281,8 +282,6 @@ def explain(
     if failure is None:
         problem = f"{provider_type} message to {destination} (HTTP {status}, {timing})"
     elif failure in ("status", "slack-api", "slack-api-inexact"):
-        from fluxnotify.send.typeadvice import advice, error_text
-
         if not code and failure == "status":
             # Telegram's `description`, Matrix's `errcode`, Datadog's `errors`...
             code = scrub(error_text(delivery.body)) or None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -21,6 +21,7 @@ from fluxnotify.matching import Event, match_alert
 from fluxnotify.redact import Scrubber, pem_secrets, redact_url
 from fluxnotify.rules._credentials import is_placeholder
 from fluxnotify.send import event as events
+from fluxnotify.send import gitstatus, gojson
 from fluxnotify.send.explain import Report, explain
 from fluxnotify.send.http import Seam, Settings, check_header, check_url, deliver
 from fluxnotify.send.payloads import (
@@ -219,9 +220,7 @@ def _token(
 
 def _takes_no_token(ptype: str, address: str) -> str | None:
     """Why a type at ``address`` takes no token; None when it does."""
-    from fluxnotify.providertypes import facts
-
-    known = facts(ptype)
+    known = providertypes.facts(ptype)
     if known is None or not known.reads_token:
         return f"{ptype} Providers take no token"
     if ptype == "slack" and not urlsplit(address).path.startswith("/api/"):
@@ -369,8 +368,6 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
             published = _published(merged.event, dest, inputs)
             requests: list[OutboundRequest] = []
         elif facts.git or ptype == "githubdispatch":
-            from fluxnotify.send import gitstatus
-
             if inputs.check_access and facts.transport == providertypes.COMMIT_STATUS:
                 requests = [gitstatus.access_request(dest)]
             else:
@@ -497,8 +494,6 @@ def _consent(facts: providertypes.TypeFacts, dest: Destination) -> str:
 
 def _published(event: events.Event, dest: Destination, inputs: Inputs) -> str:
     """What a non-HTTP type publishes, as text: where, then the message."""
-    from fluxnotify.send import gojson
-
     data = gojson.dumps(event.to_go()).decode("utf-8")
     if dest.type == "googlepubsub":
         if not dest.address or not dest.channel:
@@ -609,16 +604,12 @@ def run(plan: Plan, seam: Seam | None = None) -> tuple[Report, tuple[str, ...]]:
 
 def _access_report(plan: Plan, report: Report, body: str) -> Report:
     """Whether the repository answer says the token may post statuses."""
-    from dataclasses import replace
-
-    from fluxnotify.send.gitstatus import can_write
-
     try:
         answer = json.loads(body)
     except ValueError:
         answer = None
     where = plan.destination
-    verdict = can_write(plan.provider_type, answer)
+    verdict = gitstatus.can_write(plan.provider_type, answer)
     if verdict is None:
         problem = (
             f"the token can read the repository at {where}; the answer does not say "
