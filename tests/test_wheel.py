@@ -56,6 +56,7 @@ def test_wheel_contents(wheel: Path) -> None:
     assert {f"fluxnotify/schemas/{name}" for name in schemas} <= names
     pages = {p.name for p in (REPO / "docs" / "rules").glob("*.md")}
     assert {f"fluxnotify/docs/rules/{name}" for name in pages} <= names
+    assert "fluxnotify/docs/test-send.md" in names  # test-send's advice table
     assert not any(name.startswith(("tests/", "examples/", "bench/")) for name in names)
 
 

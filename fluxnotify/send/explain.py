@@ -6,108 +6,15 @@ they point at from section 5. Every text that came from outside passes the scrub
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from fluxnotify.redact import Scrubber
 from fluxnotify.send.http import Delivery
 from fluxnotify.send.typeadvice import advice, error_text
-
-_NEW_WEBHOOK = (
-    "create a new incoming webhook for the channel and put its URL in the Secret's `address`"
-)
-_CLIENT_CERT_FIX = (
-    "put the certificate and its key in the Secret of the Provider's `certSecretRef` as "
-    "`tls.crt` and `tls.key` (here: --cert-file and --key-file)"
-)
-_REINSTALL = "reinstall the Slack app, then put the new bot token in the Secret's `token`"
-
-#: Slack error code -> (meaning, fix). Webhook codes and Web API codes (reference 8).
-SLACK_ERRORS: dict[str, tuple[str, str]] = {
-    "invalid_payload": (
-        "Slack could not read the body as JSON for this content type",
-        "check for a proxy that rewrites requests; the body is what Flux sends",
-    ),
-    "user_not_found": (
-        "the user named in the request does not exist",
-        "check the Provider's `username`",
-    ),
-    "no_text": (
-        "the message has nothing to show",
-        "check the proxy in between: Flux always sends one attachment",
-    ),
-    "missing_text_or_fallback_or_attachments": (
-        "the message has nothing to show",
-        "check the proxy in between: Flux always sends one attachment",
-    ),
-    **dict.fromkeys(
-        ("invalid_attachments", "invalid_blocks", "invalid_blocks_format"),
-        ("Slack rejected the rich content", "check for a proxy that rewrites requests"),
-    ),
-    "action_prohibited": (
-        "the workspace forbids this post (an admin restriction on the app or the channel)",
-        "ask a Slack admin to allow the app to post in the channel",
-    ),
-    "invalid_token": (
-        "the token inside the webhook URL is bad",
-        _NEW_WEBHOOK,
-    ),
-    "no_service": (
-        "the webhook was revoked, or its URL is mistyped",
-        _NEW_WEBHOOK + " (copy it whole: the last part is the secret)",
-    ),
-    "no_team": (
-        "the workspace in the webhook URL does not exist: the URL is mistyped or the "
-        "workspace was deleted",
-        _NEW_WEBHOOK,
-    ),
-    "channel_not_found": (
-        "the channel does not exist, or the bot cannot see it",
-        "check the Provider's `channel` (a channel ID such as C0123 is safest); "
-        "for a private channel, invite the bot",
-    ),
-    "channel_is_archived": (
-        "the channel was archived",
-        "unarchive it in Slack, or create a webhook for another channel",
-    ),
-    "is_archived": (
-        "the channel was archived",
-        "unarchive it in Slack, or set the Provider's `channel` to another one",
-    ),
-    "rollup_error": ("a failure on Slack's side", "try again later"),
-    "not_authed": (
-        "no token was sent",
-        "put the bot token (xoxb-...) in the Secret's `token` key",
-    ),
-    "invalid_auth": ("the token is not valid", _REINSTALL),
-    "account_inactive": ("the token belongs to a deactivated user or app", _REINSTALL),
-    "token_revoked": ("the token was revoked", _REINSTALL),
-    "missing_scope": (
-        "the bot token lacks a scope",
-        "give the app the chat:write scope (and chat:write.customize to set a username), "
-        "then reinstall it",
-    ),
-    "not_in_channel": (
-        "the bot is not a member of the channel",
-        "invite the bot: type /invite @<bot name> in the channel",
-    ),
-    "msg_too_long": ("the message text is too long", "shorten the event message"),
-    "ratelimited": (
-        "Slack is rate limiting this token",
-        "send less often; Flux re-sends a recurring error at most every 5 minutes",
-    ),
-}
-
-#: Slack codes that mean something else from an incoming webhook (HTTP 4xx, no token)
-#: than from chat.postMessage (``ok: false``, a bot token): a webhook is bound to its
-#: channel, so the bot-token fixes (invite the bot, set the channel) do not apply.
-WEBHOOK_ERRORS: dict[str, tuple[str, str]] = {
-    "channel_not_found": (
-        "the channel the webhook posts to was deleted or archived",
-        _NEW_WEBHOOK,
-    ),
-}
 
 #: What a delivery shows, and what it does not: said after every "delivered".
 PROVES = "the address, its credentials and the message work from this machine"
@@ -116,69 +23,55 @@ DOES_NOT_PROVE = (
     " send the same from inside the cluster (put the full address back where … stands):"
 )
 
-#: HTTP status -> (meaning, fix) when the answer carries no known Slack code.
-_STATUS: dict[int, tuple[str, str]] = {
-    400: ("the receiver rejected the request", "check the address and the Provider type"),
-    401: ("the receiver wants credentials", "check the token or the credentials in the URL"),
-    403: ("the receiver refused the request", "check the token and the receiver's permissions"),
-    404: (
-        "nothing answers at this URL: the webhook was deleted, or the URL is mistyped",
-        "copy the webhook URL again into the Secret's `address`",
-    ),
-    405: ("the URL does not accept POST", "check the address: it should be the webhook URL"),
-    410: ("the webhook or its channel is gone", "create a new webhook"),
-    413: ("the message is too large for the receiver", "shorten the event message"),
-    429: (
-        "rate limited: Slack allows about one message per second per webhook",
-        "wait and try again; Flux retries a rate-limited send within its timeout",
-    ),
-}
+#: The page whose table "What each failure means" holds every meaning and fix test-send
+#: prints: one source for the report and the documentation (a test walks it row by row).
+ADVICE_PAGE = "test-send.md"
+_SECTION = "## What each failure means"
 
-_FAILURE_WORDS: dict[str, tuple[str, str]] = {
-    "dns": (
-        "the host name does not resolve: it is mistyped, or DNS is blocked from here",
-        "check the host in the address; from the cluster, check DNS and egress policies",
-    ),
-    "refused": (
-        "nothing listens on that port, or a firewall rejects the connection",
-        "check the port in the address and any firewall or egress policy in between",
-    ),
-    "timeout": (
-        "a network, egress or proxy problem; Flux reports it as 'context deadline exceeded'",
-        "check egress and proxy settings; raise the Provider's `timeout` if the receiver is slow",
-    ),
-    "tls-verify": (
-        "the server's certificate is not trusted",
-        "for a private CA, put it in a Secret as `ca.crt` and set the Provider's "
-        "`certSecretRef` (here: --ca-file)",
-    ),
-    "tls-client-cert": (
-        "the server wants a client certificate (mutual TLS), and none was sent",
-        _CLIENT_CERT_FIX,
-    ),
-    "tls-client-cert-rejected": (
-        "the server refused the client certificate: it is not signed by a CA the server "
-        "trusts, or it is expired or revoked",
-        "get a client certificate the server accepts; " + _CLIENT_CERT_FIX,
-    ),
-    "tls": (
-        "the TLS handshake failed",
-        "check that the address uses https only where the server speaks TLS",
-    ),
-    "proxy": (
-        "the proxy refused or could not make the connection",
-        "check the proxy address and credentials (the Provider's proxySecretRef)",
-    ),
-    "connection": (
-        "the connection broke before an answer came",
-        "try again; if it persists, check the network path to the receiver",
-    ),
-    "unreadable": (
-        "Slack's Web API answered something that is not JSON; Flux reports "
-        "'unable to unmarshal response body'",
-        "check for a proxy in between",
-    ),
-}
+
+@dataclass(frozen=True)
+class Advice:
+    """The advice table, by kind of answer; each value is (meaning, what to do)."""
+
+    webhook: dict[str, tuple[str, str]]  # Slack code from a webhook (HTTP 4xx, no token)
+    bot: dict[str, tuple[str, str]]  # Web API ``ok: false`` code, with a bot token
+    bot_no_channel: dict[str, tuple[str, str]]  # the same, when no channel was set
+    status: dict[str, tuple[str, str]]  # "404", "5xx": an HTTP status without a known code
+    failure: dict[str, tuple[str, str]]  # dns, refused, timeout, tls-..., redirect-...
+
+
+def parse_advice(page: str) -> Advice:
+    """The rows of the page's advice table; a row it cannot place is an error in the page."""
+    advice = Advice({}, {}, {}, {}, {})
+    section = page[page.index(_SECTION) :].split("\n## ", 1)[0]
+    for line in section.splitlines():
+        if not line.startswith("| `"):
+            continue
+        cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+        answer, sent_with, meaning, fix = cells
+        key = answer.strip("`")
+        words = (meaning, fix)
+        if match := re.fullmatch(r"HTTP \d+ (\w+)", key):
+            advice.webhook[match[1]] = words
+        elif match := re.fullmatch(r"ok: false, error (\w+)", key):
+            table = advice.bot_no_channel if "no channel" in sent_with else advice.bot
+            table[match[1]] = words
+        elif match := re.fullmatch(r"HTTP (\w+)", key):
+            advice.status[match[1]] = words
+        elif re.fullmatch(r"[a-z-]+", key):
+            advice.failure[key] = words
+        else:
+            raise ValueError(f"{ADVICE_PAGE}: cannot place the row {answer}")
+    return advice
+
+
+@functools.cache
+def advice_table() -> Advice:
+    """The table, read once, from the page shipped with the package (or the checkout)."""
+    from fluxnotify.schemas import resource_dir
+
+    page = resource_dir("docs").joinpath(ADVICE_PAGE).read_text(encoding="utf-8")
+    return parse_advice(page)
 
 
 @dataclass(frozen=True)
@@ -296,39 +189,38 @@ def explain(
         problem = f"{destination} answered {answer} ({timing})"
         if status == 429 and delivery.retry_after is not None:
             problem += f"; it asked to wait {delivery.retry_after:g}s"
-        webhook = WEBHOOK_ERRORS.get(code or "") if failure == "status" else None
+        table = advice_table()
+        if failure == "status":  # a webhook: no token, bound to one channel
+            by_code = table.webhook.get(code or "")
+        else:  # chat.postMessage with a bot token
+            no_channel = None if channel else table.bot_no_channel.get(code or "")
+            by_code = no_channel or table.bot.get(code or "")
+        five_xx = table.status["5xx"] if status is not None and status >= 500 else None
         meaning, fix = (
             advice(provider_type, status, delivery.body)
-            or webhook
-            or SLACK_ERRORS.get(code or "")
-            or _STATUS.get(status or 0)
+            or by_code
+            or table.status.get(str(status))
+            or five_xx
             or (None, None)
         )
-        if meaning is None and status is not None and status >= 500:
-            meaning, fix = "a failure on the receiver's side", "try again later"
-        if code == "channel_not_found" and not channel and failure != "status":
-            fix = "set the Provider's `channel`: chat.postMessage needs one"
     elif failure == "redirect":
         problem = (
             f"{destination} answered HTTP {status}, a redirect to {delivery.detail} that Go's"
             f" client does not follow ({timing})"
         )
-        meaning = "the address is not the final URL of the receiver"
-        fix = "put the final URL in the Provider's address or the Secret's `address` key"
+        meaning, fix = advice_table().failure[failure]
     elif failure == "redirect-loop":
         problem = f"{destination} redirected more than 10 times ({timing})"
-        meaning = "Flux's client stops after 10 redirects: a loop, or a chain that never ends"
-        fix = "put the receiver's final URL in the Provider's address or the Secret's `address`"
+        meaning, fix = advice_table().failure[failure]
     elif failure == "redirect-get":
         problem = (
             f"{destination} answered HTTP {status} only after a redirect turned the POST into a"
             f" GET without the message; Flux would count it as sent, yet nothing was posted"
             f" ({timing})"
         )
-        meaning = "301, 302 and 303 redirects make Go's client drop the body and send a GET"
-        fix = "put the final URL in the Provider's address or the Secret's `address` key"
+        meaning, fix = advice_table().failure[failure]
     else:
-        meaning, fix = _FAILURE_WORDS[failure]
+        meaning, fix = advice_table().failure[failure]
         problem = {
             "dns": f"cannot resolve the host {host}",
             "refused": f"{host} refused the connection",
