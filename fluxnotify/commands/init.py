@@ -437,6 +437,7 @@ def _summarize(
         sops=sops_state,
         prompted_keys=prompted,
         flux_version=flux_version,
+        secret_kept=report is not None and bool(report.kept),
     )
     for step in steps:
         console.print(Text(f"  {step}"))

@@ -116,6 +116,7 @@ def next_steps(
     sops: SopsState | None,
     prompted_keys: list[str],
     flux_version: str | None = None,
+    secret_kept: bool = False,
 ) -> list[str]:
     """The commands to run next, in order; ``shown_dir`` is None for ``--stdout``.
 
@@ -128,7 +129,9 @@ def next_steps(
     if shown_dir is None:
         steps.append(f"Save the stream to a file, e.g. > {STREAM_FILE}; then:")
     secret_file = sops.shown_path if sops else STREAM_FILE
-    if spec.secret_mode is SecretMode.SOPS:
+    if spec.secret_mode is SecretMode.SOPS and secret_kept:
+        pass  # the Secret there already holds its values: nothing to encrypt or fill in
+    elif spec.secret_mode is SecretMode.SOPS:
         # The stream holds the Provider and Alert too: only the Secret's values are encrypted.
         regex = "" if sops else f"--encrypted-regex {shlex.quote(ENCRYPTED_REGEX)} "
         steps.append(f"sops --encrypt {regex}--in-place {shlex.quote(secret_file)}")

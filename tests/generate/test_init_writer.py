@@ -202,6 +202,7 @@ def test_a_filled_secret_is_kept_even_with_force(tmp_path: Path, content: str) -
         result.stdout
     )
     assert "T0/B0" not in result.stdout + result.stderr
+    assert "sops --encrypt" not in result.stdout  # it holds its values already
     replaced = run_script(
         ["init", "--channel", "alerts", "--force", "--replace-secret"], cwd=tmp_path
     )
