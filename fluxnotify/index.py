@@ -10,12 +10,14 @@ from __future__ import annotations
 import base64
 import binascii
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NamedTuple, TypeVar
 
 from fluxnotify.generated import GeneratedObject, generated_from
 from fluxnotify.graph import Graph
 from fluxnotify.model import Document, Placement, SourceFile
+
+_T = TypeVar("_T")
 
 
 class Placed(NamedTuple):
@@ -44,6 +46,8 @@ def clusters_match(a: str | None, b: str | None) -> bool:
 class Index:
     def __init__(self, documents: Iterable[Document], graph: Graph) -> None:
         self.graph = graph
+        #: what rules work out once per project from the whole index (see ``derived``)
+        self._derived: dict[Callable[[Index], Any], Any] = {}
         self._by_kind_name: dict[tuple[str, str], list[Placed]] = defaultdict(list)
         self._by_kind: dict[str, list[Placed]] = defaultdict(list)
         self._secrets: dict[str, list[SecretSource]] = defaultdict(list)
@@ -73,6 +77,14 @@ class Index:
                     generated.kustomization,
                 )
             )
+
+    def derived(self, build: Callable[[Index], _T]) -> _T:
+        """``build(self)``, made once per index: the pairwise rules group every object once,
+        not once per object they check."""
+        if build not in self._derived:
+            self._derived[build] = build(self)
+        result: _T = self._derived[build]
+        return result
 
     def placements(self, doc: Document) -> set[Placement]:
         return self.graph.of(doc)

@@ -19,7 +19,6 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from fluxnotify.index import Index
 from fluxnotify.matching import source_key
@@ -159,16 +158,6 @@ class _Groups:
         return best
 
 
-_GROUPS: WeakKeyDictionary[Index, _Groups] = WeakKeyDictionary()
-
-
-def _groups(objects: Index) -> _Groups:
-    groups = _GROUPS.get(objects)
-    if groups is None:
-        groups = _GROUPS[objects] = _Groups(objects)
-    return groups
-
-
 def _comparable(doc: Document) -> bool:
     return is_notification(doc, "Alert") and not doc.spec.get("suspend")
 
@@ -176,7 +165,7 @@ def _comparable(doc: Document) -> bool:
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:
     if not _comparable(doc):
         return
-    groups = _groups(ctx.objects)
+    groups = ctx.objects.derived(_Groups)
     for placement in sorted(ctx.placements, key=lambda p: (p.cluster or "", p.namespace or "")):
         other = groups.first_other(doc, placement)
         if other is None:

@@ -28,7 +28,6 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import yaml
 
@@ -197,20 +196,10 @@ def _first_other(docs: list[Document], doc: Document) -> Document | None:
     return None
 
 
-_GROUPS: WeakKeyDictionary[Index, _Groups] = WeakKeyDictionary()
-
-
-def _groups(objects: Index) -> _Groups:
-    groups = _GROUPS.get(objects)
-    if groups is None:
-        groups = _GROUPS[objects] = _Groups(objects)
-    return groups
-
-
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:
     if ctx.patch_file or doc.name is None or doc.kind not in RELEVANT_KINDS:
         return
-    groups = _groups(ctx.objects)
+    groups = ctx.objects.derived(_Groups)
     for placement in sorted(ctx.placements, key=lambda p: (p.cluster or "", p.namespace or "")):
         verdict = groups.verdict(doc, placement)
         if verdict is None:
