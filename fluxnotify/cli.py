@@ -92,6 +92,11 @@ def run(args: Sequence[str]) -> int:
     except BrokenPipeError:  # `fluxnotify validate | head`: the reader left, nothing to say
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stderr at exit
         return 1
+    except OSError as exc:  # the file system refused a path the user gave: not a bug
+        where = f" ({exc.filename})" if exc.filename is not None else ""
+        message = f"{exc.strerror or type(exc).__name__}{where}"
+        hint = "check the path: its length, its type (file or folder) and its permissions"
+        return _error(args, message, hint, echoes_input=True)
     except Exception as exc:  # the last line of defence: a bug, not the user's fault
         if os.environ.get("FLUXNOTIFY_DEBUG"):
             raise

@@ -373,3 +373,14 @@ def test_internal_error_messages_are_scrubbed(
     assert result.stderr.splitlines()[0] == (
         "fluxnotify: internal error: RuntimeError: cannot post to https://hooks.slack.com/... with …"
     )
+
+
+def test_a_path_the_file_system_refuses_is_exit_2_not_a_bug(tmp_path: Path) -> None:
+    too_long = "x" * 300  # one name past the 255 bytes file systems allow
+    result = console("init", "--channel", "c", "--output-dir", too_long, cwd=tmp_path)
+    assert result.code == 2
+    first, hint = result.stderr.splitlines()
+    assert first.startswith("fluxnotify: error: File name too long (")
+    assert hint == (
+        "  hint: check the path: its length, its type (file or folder) and its permissions"
+    )
