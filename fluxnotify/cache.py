@@ -23,7 +23,7 @@ import json
 import marshal
 import os
 import zlib  # lighter than hashlib, and this is no security boundary
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +59,12 @@ def cache_file(root: Path) -> Path:
 
 
 class FileCache:
-    def __init__(self, root: Path) -> None:
+    def __init__(
+        self, root: Path, stamps: Mapping[str, tuple[int, int] | None] | None = None
+    ) -> None:
         self.root = os.path.abspath(root)
+        #: (size, mtime) of files already stat-ed in this run (ReportMemo's), by absolute path
+        self.known = stamps or {}
         self.file = cache_file(root)
         self.entries: dict[str, list[Any]] = {}
         self.fresh: dict[str, list[Any]] = {}
@@ -97,7 +101,8 @@ class FileCache:
     def get(self, key: str, path: str) -> SourceFile | None:
         """What was read from ``path`` before, if it has not changed since."""
         entry = self.entries.get(key)
-        stamp = self._stamp(key)
+        known = self.known
+        stamp = known[key] if key in known else self._stamp(key)
         if (
             entry is None
             or stamp is None
@@ -111,7 +116,7 @@ class FileCache:
             return None
         self.fresh[key] = entry
         _, _, count, version, blocks, documents = entry
-        source = SourceFile(path=Path(path), display=path, document_count=count)
+        source = SourceFile(path=path, display=path, document_count=count)
         source.flux_version = version
         source.blocks_cross_namespace_refs = blocks
         source.documents = [
@@ -181,13 +186,17 @@ class ReportMemo:
         self.taken = time.time_ns()
         stamps = []
         newest = 0
+        #: the same stamps by path, for the file cache of a run the memo cannot answer
+        self.stamped: dict[str, tuple[int, int] | None] = {}
         for path in set(paths):  # the targets are listed files too
             try:
                 stat = os.stat(path)
             except OSError:
                 stamps.append((path, -1, -1))
+                self.stamped[path] = None
                 continue
             stamps.append((path, stat.st_size, stat.st_mtime_ns))
+            self.stamped[path] = (stat.st_size, stat.st_mtime_ns)
             newest = max(newest, stat.st_mtime_ns)
         stamps.sort()
         self.stamps = tuple(stamps)

@@ -79,13 +79,17 @@ def select(options: Options) -> Selection:
     return Selection(root, listing, discover(options.paths, excludes, root, listing))
 
 
-def open_project(options: Options, selection: Selection | None = None) -> Project:
+def open_project(
+    options: Options,
+    selection: Selection | None = None,
+    stamps: Mapping[str, tuple[int, int] | None] | None = None,
+) -> Project:
     """The project the options name: its root, its files, the targets among them.
 
     validate, route and migrate see the same files and the same Flux versions through it.
     """
     root, listing, targets = selection or select(options)
-    cache = FileCache(root) if options.cache and root.is_dir() else None
+    cache = FileCache(root, stamps) if options.cache and root.is_dir() else None
     return Project.load(root, targets, listing, cache)
 
 
@@ -125,7 +129,8 @@ def validate(options: Options) -> Report:
     remembered = memo.load() if memo is not None else None
     if remembered is not None:
         return remembered
-    report = _validate(options, open_project(options, selection))
+    stamps = memo.stamped if memo is not None else None  # each file stat-ed once per run
+    report = _validate(options, open_project(options, selection, stamps))
     if memo is not None:
         memo.save(report)
     return report

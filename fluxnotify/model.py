@@ -171,8 +171,10 @@ class Document:
 class SourceFile:
     """A YAML file (or standard input) and what was loaded from it."""
 
-    def __init__(self, path: Path, display: str, document_count: int = 0) -> None:
-        self.path = path
+    def __init__(self, path: Path | str, display: str, document_count: int = 0) -> None:
+        #: a string until first asked for: a warm run makes 12,000 of these from the cache
+        #: and looks at the path of few
+        self._path = path
         self.display = display
         self.text: str | None = None
         self.documents: list[Document] = []
@@ -188,6 +190,13 @@ class SourceFile:
         #: the text turns on --no-cross-namespace-refs for the controllers
         self.blocks_cross_namespace_refs = False
         self._nodes: list[Any] | None = None
+
+    @property
+    def path(self) -> Path:
+        path = self._path
+        if isinstance(path, str):
+            path = self._path = Path(path)
+        return path
 
     def locate(self, index: int, path: Sequence[str | int], key: bool = False) -> tuple[int, int]:
         """1-based line and column of ``path`` in document ``index`` (else its nearest parent)."""
