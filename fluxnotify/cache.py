@@ -182,7 +182,7 @@ class ReportMemo:
         files = cache_file(root)
         self.file = files.with_name(files.stem.replace("files-", "memo-", 1) + ".bin")
         #: ``repr`` of what, besides the files, decides the result
-        self.options = repr((__version__, os.getcwd(), *options))
+        self.options = repr((__version__, _code_stamp(), os.getcwd(), *options))
         self.taken = time.time_ns()
         stamps = []
         newest = 0
@@ -228,6 +228,20 @@ class ReportMemo:
         _write_marshalled(
             self.file, {"stamps": self.stamps, "taken": self.taken, "entries": entries}
         )
+
+
+def _code_stamp() -> tuple[tuple[str, int, int], ...]:
+    """The package's own files as they are: an edited rule (in a development checkout, where
+    the version does not change) must not be answered with a Report the old code made."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    stamps = []
+    for folder, dirs, names in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(names):
+            if name.endswith((".py", ".json", ".md")):
+                stat = os.stat(os.path.join(folder, name))
+                stamps.append((os.path.join(folder, name), stat.st_size, stat.st_mtime_ns))
+    return tuple(stamps)
 
 
 def _read_marshalled(file: Path) -> object:

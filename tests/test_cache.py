@@ -298,3 +298,22 @@ def test_a_file_modified_as_the_cache_was_written_is_read_again(tmp_path: Path) 
     cache_file(tmp_path).write_text(json.dumps(stored))
     os.utime(cache_file(tmp_path), ns=(written, written))
     assert rules(tmp_path, alert) == ["provider-ref"]
+
+
+def test_edited_package_code_is_not_answered_from_the_memo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A development checkout keeps its version while its rules change."""
+    from fluxnotify import cache
+
+    (tmp_path / "alert.yaml").write_text(BROKEN_ALERT)
+    _age(tmp_path)
+    options = Options(paths=(str(tmp_path),), root=tmp_path)
+    first = validate(options)
+    edited = (*cache._code_stamp(), ("/edited/rule.py", 1, 1))
+    monkeypatch.setattr(cache, "_code_stamp", lambda: edited)
+    _forbid_reading(monkeypatch)
+    with pytest.raises(AssertionError, match="the project was read"):
+        validate(options)
+    monkeypatch.undo()
+    assert validate(options) == first
