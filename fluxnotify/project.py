@@ -56,6 +56,7 @@ class Project:
         """Load the targets, then the rest of the project (``listing``: project_listing()),
         from ``cache`` where the files have not changed."""
         project = cls(root)
+        real_root = os.path.realpath(root)
         jobs: list[tuple[Path, str, bool | None]] = []
         #: per job: its absolute path, and whether it is a target
         keys: list[tuple[str, bool]] = []
@@ -70,6 +71,15 @@ class Project:
                 _read_facts(source)
                 project.targets.append(source)
                 continue
+            away = None if target.explicit else _leaves(os.fspath(target.path), real_root)
+            if away is not None:
+                source = SourceFile(path=target.path, display=target.display)
+                source.note = (
+                    f"a symbolic link out of the project root (to {away}): skipped;"
+                    " name it on the command line to check it"
+                )
+                project.targets.append(source)
+                continue
             jobs.append((target.path, target.display, target.explicit))
             keys.append((os.path.abspath(target.path), True))
         wanted = {absolute for absolute, _ in keys}
@@ -79,6 +89,8 @@ class Project:
             absolute = path if normal else os.path.abspath(path)
             if absolute not in wanted:
                 wanted.add(absolute)
+                if _leaves(path, real_root) is not None:
+                    continue  # a link out of the project: not part of it
                 cached = cache.get(absolute, path) if cache is not None else None
                 if cached is not None:
                     project.files[absolute] = cached
@@ -153,6 +165,16 @@ def _read_facts(source: SourceFile) -> None:
 
 #: Files from which loading is spread over the machine's cores (forking costs ~10 ms).
 PARALLEL_AFTER = 1500
+
+
+def _leaves(path: str, real_root: str) -> str | None:
+    """Where a symbolic link at ``path`` leads when that is outside the project root (only
+    files named on the command line are read from outside it)."""
+    if not os.path.islink(path):
+        return None
+    real = os.path.realpath(path)
+    inside = real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+    return None if inside else real
 
 
 def _load_job(job: tuple[Path, str, bool | None]) -> SourceFile | InputError:

@@ -334,3 +334,33 @@ def test_other_kinds_stay_errors_with_flux_operator(tmp_path: Path) -> None:
             "Deployment",
         )
     ]
+
+
+def test_a_link_to_a_file_outside_the_root_is_not_read_unless_named(tmp_path: Path) -> None:
+    """Never read outside the project root, except files named on the command line."""
+    from fluxnotify.engine import Options, validate
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    broken = outside / "alert.yaml"
+    broken.write_text(
+        "apiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Alert\n"
+        "metadata:\n  name: a\n  namespace: flux-system\n"
+        "spec:\n  eventSeverity: warn\n  providerRef:\n    name: p\n"
+        "  eventSources:\n    - kind: Kustomization\n      name: x\n"
+    )
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "ok.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n")
+    (project / "linked.yaml").symlink_to(broken)
+    (project / "inside.yaml").symlink_to(project / "ok.yaml")
+
+    walked = validate(Options(paths=(str(project),), root=project, cache=False))
+    assert walked.findings == []
+    (note,) = [text for path, text in walked.notes if path.endswith("linked.yaml")]
+    assert "out of the project root" in note
+    assert str(broken) in note
+    assert not any(path.endswith("inside.yaml") for path, _ in walked.notes)
+
+    named = validate(Options(paths=(str(project / "linked.yaml"),), root=project, cache=False))
+    assert "schema" in [f.rule for f in named.findings]
