@@ -32,6 +32,7 @@ from fluxnotify.errors import InputError, UsageError
 from fluxnotify.model import Document, SourceFile
 from fluxnotify.parsing import load
 from fluxnotify.project import Project
+from fluxnotify.redact import CREDENTIAL_FIELDS, url_outline
 
 KINDS = ("Alert", "Provider", "Receiver")
 #: The versions that ever existed or that people write by mistake (Alert v1, Receiver v1beta3).
@@ -465,9 +466,15 @@ def rewrite_file(
 
 
 def unified_diff(change: FileChange) -> str:
-    """A unified diff of one file; line endings are shown as they are in the file."""
-    before = _lines(change.before.decode("utf-8"))
-    after = _lines(change.after.decode("utf-8"))
+    """A unified diff of one file; line endings are shown as they are in the file.
+
+    A diff ends up in CI logs, so no credential shows, in context lines either: a
+    Secret's ``data``/``stringData`` values become ``…``, a ``spec.address`` or
+    ``spec.proxy`` URL its scheme and host. Migrate never edits those lines, so the
+    diff still says exactly what changes; ``patch`` cannot apply a hunk that hides one.
+    """
+    before = _masked(change.before.decode("utf-8"))
+    after = _masked(change.after.decode("utf-8"))
     out = []
     for line in difflib.unified_diff(before, after, change.display, change.display, lineterm=""):
         if line.startswith(("---", "+++", "@@")):
@@ -481,6 +488,56 @@ def unified_diff(change: FileChange) -> str:
 
 def _lines(text: str) -> list[str]:
     return re.findall(r"[^\n]*\n|[^\n]+$", text)
+
+
+#: Where a credential may sit: under these keys of a Secret, or of any object's spec.
+_SECRET_MAPS = ("data", "stringData")
+
+
+def _masked(text: str) -> list[str]:
+    """The lines of ``text`` with every credential value replaced by ``…``."""
+    try:
+        docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return _lines(text)
+    spans: list[tuple[int, int, str | None]] = []
+    for doc in docs:
+        if not isinstance(doc, yaml.MappingNode):
+            continue
+        if _scalar(doc, "kind") == "Secret":
+            for key in _SECRET_MAPS:
+                found = _entry(doc, key)
+                if found is not None and isinstance(found[1], yaml.MappingNode):
+                    spans += [_span(value, None) for _, value in found[1].value]
+        spec = _entry(doc, "spec")
+        if spec is None or not isinstance(spec[1], yaml.MappingNode):
+            continue
+        for key in sorted(CREDENTIAL_FIELDS):
+            found = _entry(spec[1], key)
+            if found is None:
+                continue
+            shown = url_outline(found[1].value) if isinstance(found[1], yaml.ScalarNode) else None
+            if shown != found[1].value:  # a URL without path, user or query shows as it is
+                spans.append(_span(found[1], shown))
+    # From the end backwards, so earlier indices stay valid.
+    for start, end, shown in sorted(spans, key=lambda span: span[:2], reverse=True):
+        text = text[:start] + (shown or _hidden(text[start:end])) + text[end:]
+    return _lines(text)
+
+
+def _span(node: yaml.Node, shown: str | None) -> tuple[int, int, str | None]:
+    return node.start_mark.index, node.end_mark.index, shown
+
+
+def _hidden(value: str) -> str:
+    """``value`` as ``…`` on each of its lines; line breaks and indentation stay."""
+    pieces = value.split("\n")
+    out = []
+    for number, piece in enumerate(pieces):
+        body = piece.rstrip("\r")
+        indent = body[: len(body) - len(body.lstrip())] if number else ""
+        out.append(f"{indent}…{piece[len(body) :]}" if body.strip() else piece)
+    return "\n".join(out)
 
 
 def write_all(changes: Sequence[FileChange]) -> None:

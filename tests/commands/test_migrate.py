@@ -334,3 +334,33 @@ def test_patches_that_target_the_old_version_get_a_note(tmp_path: Path) -> None:
         )
         == 0
     )
+
+
+def test_the_diff_shows_no_credential_even_in_context_lines(tmp_path: Path) -> None:
+    # A Secret and a Provider with its webhook in spec.address, next to lines migrate
+    # changes: the diff's context would otherwise print them into a CI log.
+    hook = "https://hooks.slack.com/services/T04K2N7QZ/B05L9M3XP/q7Zt4Lx9Pw2Rk5Vn8YsMARK"
+    token = "xoxb-7391046285-4829105738-q7Zt4Lx9Pw2Rk5Vn8YsMARK"
+    text = (
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: flux-system}\n"
+        f"stringData:\n  address: {hook}\n  headers: |\n    Authorization: Bearer {token}\n"
+        f"data: {{token: {token}}}\n"
+        f"---\napiVersion: {GROUP}/v1beta2\nkind: Provider\n"
+        "metadata: {name: p, namespace: flux-system}\n"
+        f'spec:\n  type: slack\n  address: "{hook}"\n  interval: 10m\n'
+        "  proxy: http://user:pa55MARK@proxy.internal:3128\n"
+    )
+    write(tmp_path, "all.yaml", text)
+    result = cli("migrate", "--flux-version", "2.9", cwd=tmp_path)
+    assert result.code == 1, result.stderr
+    assert "MARK" not in result.stdout + result.stderr
+    assert "\n     …\n data: {token: …}\n ---\n" in result.stdout
+    assert (
+        "   address: https://hooks.slack.com/...\n-  interval: 10m\n"
+        "   proxy: http://proxy.internal:3128/...\n"
+    ) in result.stdout
+    assert f"-apiVersion: {GROUP}/v1beta2\n+apiVersion: {GROUP}/v1beta3\n" in result.stdout
+    # the file itself is untouched, and --write still migrates it
+    assert (tmp_path / "all.yaml").read_text() == text
+    assert cli("migrate", "--flux-version", "2.9", "--write", cwd=tmp_path).code == 0
+    assert token in (tmp_path / "all.yaml").read_text()
