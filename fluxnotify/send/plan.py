@@ -387,7 +387,10 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
     except PayloadError as exc:
         if placeholder:
             raise ConfigError(placeholder, hint=PLACEHOLDER_HINT) from None
-        raise (ConfigError if config else UsageError)(str(exc)) from None
+        shown = str(exc)
+        if config is not None and address is None and config.address in config.secrets:
+            shown = Scrubber.for_urls([config.address])(shown)
+        raise (ConfigError if config else UsageError)(shown) from None
     if inputs.check_access and facts.transport != providertypes.COMMIT_STATUS:
         raise UsageError("--check-access is for the commit-status and comment types")
     if not requests and not inputs.dry_run:
@@ -446,7 +449,8 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
     ]
     # request.url differs from the address for discord (the /slack endpoint); a URL with
     # a shown form (telegram) has its credential in the secrets already.
-    public = "address" not in facts.credentials and facts.http
+    from_secret = config is not None and address is None and config.address in config.secrets
+    public = "address" not in facts.credentials and facts.http and not from_secret
     urls = {dest.address, *(r.url for r in requests if not r.shown_url)}
     if public:
         # only the parts of these URLs that can hold a credential

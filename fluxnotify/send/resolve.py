@@ -382,6 +382,8 @@ def resolve_provider(
 
     secrets = (
         token,
+        # a value from a Secret is a secret, whatever the type makes of it (an API URL)
+        address if data.get("address") and address_override is None else "",
         proxy or "",
         proxy_secret.get("password", ""),
         *headers.values(),
