@@ -1,6 +1,7 @@
 """`fluxnotify test-send`: send one test notification through a Provider, explain the result."""
 
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -301,6 +302,11 @@ def _read_pem(option: str, path: Path | None) -> str | None:
     if path is None:
         return None
     try:
+        # a FIFO or device would block the read or never end: regular files only
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise UsageError(f"{option} {path}: not a regular file; give a PEM file")
         return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{option} {path}: cannot read it ({type(exc).__name__})") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{option} {path}: not a PEM file (not UTF-8 text)") from None
+    except OSError as exc:
+        raise UsageError(f"{option} {path}: cannot read it ({exc.strerror or exc})") from None

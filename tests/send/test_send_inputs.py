@@ -6,6 +6,7 @@ a request: run through the installed console script against a server that counts
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,30 @@ def test_bad_proxy_is_exit_2(httpserver: HTTPServer) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("fluxnotify: error: --proxy has the port '70000'")
     assert "pw" not in result.stderr
+    assert len(httpserver.log) == 0
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "binary", "missing"])
+def test_a_pem_option_that_is_no_readable_text_file_is_exit_2(
+    httpserver: HTTPServer, tmp_path: Path, kind: str
+) -> None:
+    # A FIFO used to block the read forever (run_script's timeout would fail the test).
+    path = tmp_path / "ca.pem"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "binary":
+        path.write_bytes(b"\xff\xfe\x00")
+    result = run_script("--address", httpserver.url_for(SECRET_PATH), "--ca-file", str(path))
+    assert result.returncode == 2, result.stderr
+    reason = {
+        "fifo": "not a regular file; give a PEM file",
+        "folder": "not a regular file; give a PEM file",
+        "binary": "not a PEM file (not UTF-8 text)",
+        "missing": "cannot read it (No such file or directory)",
+    }[kind]
+    assert result.stderr == f"fluxnotify: error: --ca-file {path}: {reason}\n"
     assert len(httpserver.log) == 0
 
 
