@@ -1,6 +1,7 @@
 """The command line: one Typer app, and the one place that turns errors into exit codes."""
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 from importlib import import_module
@@ -148,8 +149,26 @@ def _secrets(args: Sequence[str]) -> list[str]:
         elif arg.startswith("--token-env="):
             names.append(arg.partition("=")[2])
     found += [os.environ[n] for n in names if os.environ.get(n)]
-    found += [v.strip() for v in found if v.strip() != v]
-    return found
+    return [form for value in found for form in _forms(value)]
+
+
+def _forms(value: str) -> list[str]:
+    """``value`` and the forms a message may echo it in: stripped, lower case, the part
+    after ``KEY=`` (--route error=URL), as a path (``https:/host``), and a URL's path."""
+    from urllib.parse import urlsplit
+
+    forms = {value, value.strip(), value.lower()}
+    if "=" in value and not value.startswith("-"):
+        forms.update(_forms(value.partition("=")[2]))
+    if "://" in value:
+        forms.add(re.sub("/+", "/", value))
+        try:
+            segments = [s for s in urlsplit(value.strip()).path.split("/") if s]
+        except ValueError:
+            segments = []
+        # the path past the host (a repository id), also without its first segment
+        forms |= {"/".join(segments[i:]) for i in (0, 1) if "/" in "/".join(segments[i:])}
+    return sorted(f for f in forms if f)
 
 
 #: Environment variables of fluxnotify that hold no credential.
