@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fluxnotify.model import SchemaIssue
-from fluxnotify.redact import CREDENTIAL_FIELDS, url_outline
+from fluxnotify.redact import CREDENTIAL_FIELDS, scrub_text, url_outline
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -142,7 +142,8 @@ class Redactor:
             return "(value hidden)"
         if isinstance(value, str) and path and path[-1] in CREDENTIAL_FIELDS:
             return repr(url_outline(value))
-        text = json.dumps(value) if not isinstance(value, str) else repr(value)
+        # a token or webhook URL pasted into the wrong field is still one: not echoed
+        text = json.dumps(value) if not isinstance(value, str) else repr(scrub_text(value))
         return text if len(text) <= 80 else text[:77] + "..."
 
 
