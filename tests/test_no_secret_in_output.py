@@ -22,6 +22,7 @@ MARK = "Mk7s3cr3tQ9"
 URL = f"https://hooks.slack.com/services/T0MARK0/B0MARK0/{MARK}Path"
 TOKEN = f"xoxb-1234-5678-{MARK}Tok"
 API = "https://slack.com/api/chat.postMessage"
+REV = "revision=main@sha1:" + "a" * 40
 
 PROVIDER = """\
 apiVersion: notification.toolkit.fluxcd.io/v1beta3
@@ -80,16 +81,30 @@ def project(tmp_path_factory: pytest.TempPathFactory, closed_port: int) -> Path:
         ),
         "newline": SECRET.format(address=local, token=TOKEN + "\\n", extra=""),
         "webhook-in-spec": SECRET.format(address=URL, token=TOKEN, extra=""),
+        # types whose address is an API URL, not a credential: from a Secret it is one
+        "alertmanager": SECRET.format(address=local, token=TOKEN, extra=""),
+        "github": SECRET.format(address=URL, token=TOKEN, extra=""),
+        # a token pasted into a field that is echoed in findings
+        "token-in-field": SECRET.format(address=URL, token=TOKEN, extra=""),
+        # a file migrate changes, its Secret in the diff's context
+        "migrate": SECRET.format(address=URL, token=TOKEN, extra=""),
+    }
+    changed = {
+        "header": ("type: slack", "type: generic"),  # Secret headers: generic Providers only
+        "alertmanager": ("type: slack", "type: alertmanager"),
+        "github": ("type: slack", "type: github"),
+        "token-in-field": ("eventSeverity: error", f"eventSeverity: {TOKEN}"),
+        "migrate": ("v1beta3", "v1beta2"),
     }
     for name, secret in variants.items():
         folder = root / name
         folder.mkdir()
-        # Secret headers are sent by generic Providers only
-        provider = (
-            PROVIDER.replace("type: slack", "type: generic") if name == "header" else PROVIDER
-        )
+        provider = PROVIDER.replace(*changed[name]) if name in changed else PROVIDER
+        if name == "migrate":
+            provider, secret = secret + "---\n" + provider, ""
         (folder / "notifications.yaml").write_text(provider)
-        (folder / "secret.yaml").write_text(secret)
+        if secret:
+            (folder / "secret.yaml").write_text(secret)
     return root
 
 
@@ -195,12 +210,34 @@ def cases(port: int) -> list[tuple[str, list[str], dict[str, str]]]:
             {},
         ),
         ("send-secret-header", ["test-send", "--provider", "slack", "--root", "{header}"], {}),
+        (
+            "send-secret-api-url-dry",
+            ["test-send", "--provider", "slack", "--root", "{alertmanager}", "--dry-run", "-v"],
+            {},
+        ),
+        (
+            "send-secret-api-url",
+            ["test-send", "--provider", "slack", "--root", "{alertmanager}", "--timeout", "1s"],
+            {},
+        ),
+        (
+            "send-secret-bad-repository",
+            ["test-send", "--provider", "slack", "--root", "{github}", "--dry-run", "-m", REV],
+            {},
+        ),
+        (
+            "send-url-as-repository",
+            ["test-send", "--address", URL, "--type", "github", "--dry-run", "-m", REV],
+            {},
+        ),
         ("send-secret-newline", ["test-send", "--provider", "slack", "--root", "{newline}"], {}),
         ("send-secret-missing", ["test-send", "--provider", "nope", "--root", "{plain}"], {}),
         # init
         ("init-bare-url", ["init", URL], {}),
         ("init-url-as-severity", ["init", "--event-severity", URL, "--stdout"], {}),
         ("init-token-as-name", ["init", "--name", TOKEN, "--stdout"], {}),
+        ("init-token-as-type", ["init", "--type", TOKEN, "--stdout"], {}),
+        ("init-url-as-route", ["init", "--route", f"error={URL}", "--stdout"], {}),
         (
             "init-none",
             ["init", "--secret-mode", "none", "--channel", "c", "--output-dir", "o"],
@@ -228,6 +265,12 @@ def cases(port: int) -> list[tuple[str, list[str], dict[str, str]]]:
             for fmt in ("parsable", "json", "github", "sarif", "junit", "gitlab")
         ),
         ("validate-url-as-path", ["validate", URL], {}),
+        ("validate-url-as-root", ["validate", "--root", URL, "{plain}"], {}),
+        *(
+            (f"validate-token-in-field-{fmt}", ["validate", "-f", fmt, "{token-in-field}"], {})
+            for fmt in ("text", "json", "sarif", "junit", "gitlab")
+        ),
+        ("migrate-secret-in-context", ["migrate", "{migrate}"], {}),
         ("validate-token-as-version", ["validate", "--flux-version", TOKEN, "{plain}"], {}),
         ("validate-token-as-rule", ["validate", "--disable", TOKEN, "{plain}"], {}),
         # the other commands and none
