@@ -376,7 +376,14 @@ def _object_routes(
 
 
 def _sorted_hops(hops: list[Hop]) -> tuple[Hop, ...]:
-    return tuple(sorted(set(hops), key=lambda h: (h.alert, h.destination.label, h.filtered)))
+    """Hops in a total order: one Alert applied in two clusters differs only in the cluster,
+    and a tie would leave them in the set's (hash-seeded) order."""
+    return tuple(
+        sorted(
+            set(hops),
+            key=lambda h: (h.alert, h.destination.label, h.destination.cluster or "", h.filtered),
+        )
+    )
 
 
 def load(paths: Sequence[str], root: Path | None) -> tuple[Project, list[Document]]:

@@ -73,3 +73,31 @@ def test_findings_at_one_position_are_ordered_by_rule_message_and_object() -> No
     for rotation in range(len(ordered)):
         shuffled = ordered[rotation:] + ordered[:rotation]
         assert sorted(shuffled, key=lambda f: f.sort_key) == ordered
+
+
+@pytest.mark.needs_shared
+@pytest.mark.parametrize("output_format", ["json", "text"])
+def test_route_all_is_byte_identical_under_five_hash_seeds(
+    shared: Path, output_format: str
+) -> None:
+    # haraldkoch applies one Alert in two clusters: its two hops for an object differ only
+    # in the cluster, and they came out in hash-seeded order.
+    repo = shared / "corpus" / "haraldkoch__kochhaus-home"
+
+    def run(seed: str) -> tuple[int, bytes, bytes]:
+        proc = subprocess.run(
+            [str(CONSOLE_SCRIPT), "route", "--all", "--format", output_format, "."],
+            cwd=repo,
+            capture_output=True,
+            env=clean_env(PYTHONHASHSEED=seed),
+            timeout=300,
+            check=False,
+        )
+        return proc.returncode, proc.stdout, proc.stderr
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(run, SEEDS))
+    assert results[0][0] == 0, results[0][2].decode()
+    assert b"kubernetes/network" in results[0][1]
+    for seed, result in zip(SEEDS[1:], results[1:], strict=True):
+        assert result == results[0], seed
