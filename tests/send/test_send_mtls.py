@@ -401,7 +401,7 @@ def test_unreadable_key_file(cli: Cli, server: HTTPServer, files: dict[str, Path
     )
     assert result.code == 2
     assert result.err == (
-        f"fluxnotify: error: --key-file {missing}: cannot read it (FileNotFoundError)\n"
+        f"fluxnotify: error: --key-file {missing}: cannot read it (No such file or directory)\n"
     )
 
 
