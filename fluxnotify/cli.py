@@ -154,20 +154,12 @@ def _secrets(args: Sequence[str]) -> list[str]:
 
 def _forms(value: str) -> list[str]:
     """``value`` and the forms a message may echo it in: stripped, lower case, the part
-    after ``KEY=`` (--route error=URL), as a path (``https:/host``), and a URL's path."""
-    from urllib.parse import urlsplit
-
+    after ``KEY=`` (--route error=URL), and as a path (``https:/host``)."""
     forms = {value, value.strip(), value.lower()}
     if "=" in value and not value.startswith("-"):
         forms.update(_forms(value.partition("=")[2]))
     if "://" in value:
         forms.add(re.sub("/+", "/", value))
-        try:
-            segments = [s for s in urlsplit(value.strip()).path.split("/") if s]
-        except ValueError:
-            segments = []
-        # the path past the host (a repository id), also without its first segment
-        forms |= {"/".join(segments[i:]) for i in (0, 1) if "/" in "/".join(segments[i:])}
     return sorted(f for f in forms if f)
 
 

@@ -85,7 +85,9 @@ def repository_id(provider_type: str, address: str) -> tuple[str, str, list[str]
             raise AddressError("the address is not an http(s) clone URL with /scm/")
         comp = path[at + len("/scm/") :].split("/")
         if len(comp) != 2 or not all(comp):
-            raise AddressError(f"invalid repository id {'/'.join(comp)!r}")
+            raise AddressError(
+                f"invalid repository id: {_segments(comp)} after /scm/, expected PROJECT/REPO"
+            )
         return (
             f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}{path[:at]}",
             "/".join(comp),
@@ -100,12 +102,19 @@ def repository_id(provider_type: str, address: str) -> tuple[str, str, list[str]
     if provider_type == "azuredevops":
         if len(comp) != 4 or comp[2] != "_git":
             raise AddressError(
-                f"invalid repository id {parsed.id!r}: expected ORG/PROJECT/_git/REPO"
+                f"invalid repository id: {_segments(comp)}, expected ORG/PROJECT/_git/REPO"
             )
         return parsed.host, parsed.id, comp
     if len(comp) != 2 or not all(comp):
-        raise AddressError(f"invalid repository id {parsed.id!r}: expected OWNER/REPO")
+        raise AddressError(f"invalid repository id: {_segments(comp)}, expected OWNER/REPO")
     return parsed.host, parsed.id, comp
+
+
+def _segments(comp: list[str]) -> str:
+    """How the path is wrong, not the path: an address may be a webhook URL put here by
+    mistake (from a Secret), and its path is the credential."""
+    count = len([c for c in comp if c])
+    return f"the path has {count} segment{'s' * (count != 1)}"
 
 
 def same_repository_key(address: str) -> tuple[str, str] | None:

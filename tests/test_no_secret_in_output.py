@@ -271,6 +271,7 @@ def cases(port: int) -> list[tuple[str, list[str], dict[str, str]]]:
             for fmt in ("text", "json", "sarif", "junit", "gitlab")
         ),
         ("migrate-secret-in-context", ["migrate", "{migrate}"], {}),
+        ("validate-webhook-as-repository", ["validate", "--no-cache", "{github}"], {}),
         ("validate-token-as-version", ["validate", "--flux-version", TOKEN, "{plain}"], {}),
         ("validate-token-as-rule", ["validate", "--disable", TOKEN, "{plain}"], {}),
         # the other commands and none
