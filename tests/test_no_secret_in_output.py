@@ -298,3 +298,17 @@ def test_the_marker_never_shows_and_nothing_is_a_bug(
     assert "Traceback" not in output
     if result.returncode == 2:
         assert result.stderr.startswith("fluxnotify: error: ") or "Usage:" in output
+
+
+@pytest.mark.parametrize("provider_type", ["alertmanager", "grafana", "webex", "matrix"])
+def test_a_webhook_given_to_a_type_with_a_public_address_is_still_hidden(
+    tmp_path: Path, provider_type: str
+) -> None:
+    """These types' addresses show whole; a Slack webhook pasted as one must not."""
+    webhook = "https://hooks.slack.com/services/T0MARKER/B0MARKER/WebhookSecretMARKER1234"
+    result = run(
+        ["test-send", "--type", provider_type, "--address", webhook, "--dry-run"], tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "hooks.slack.com" in result.stdout + result.stderr
+    assert "MARKER" not in result.stdout + result.stderr

@@ -18,7 +18,7 @@ from fluxnotify import providertypes
 from fluxnotify.errors import ConfigError, UsageError
 from fluxnotify.fluxversion import NEWEST, parse_option
 from fluxnotify.matching import Event, match_alert
-from fluxnotify.redact import Scrubber, pem_secrets, redact_url
+from fluxnotify.redact import Scrubber, is_webhook, pem_secrets, redact_url
 from fluxnotify.rules._credentials import is_placeholder
 from fluxnotify.send import event as events
 from fluxnotify.send import gitstatus, gojson
@@ -450,7 +450,12 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
     # request.url differs from the address for discord (the /slack endpoint); a URL with
     # a shown form (telegram) has its credential in the secrets already.
     from_secret = config is not None and address is None and config.address in config.secrets
-    public = "address" not in facts.credentials and facts.http and not from_secret
+    public = (
+        "address" not in facts.credentials
+        and facts.http
+        and not from_secret
+        and not (dest.address and is_webhook(dest.address))
+    )
     urls = {dest.address, *(r.url for r in requests if not r.shown_url)}
     if public:
         # only the parts of these URLs that can hold a credential
