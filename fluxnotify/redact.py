@@ -98,29 +98,6 @@ def _public(url: str) -> bool:
     )
 
 
-#: Hosts whose URLs carry their credential in the path: never shown whole, whatever the
-#: Provider type they were given to (a Slack webhook pasted as an alertmanager address).
-_WEBHOOK_HOSTS = (
-    "hooks.slack.com",
-    "discord.com",
-    "discordapp.com",
-    "chat.googleapis.com",
-    "api.telegram.org",
-    "events.pagerduty.com",
-)
-_WEBHOOK_SUFFIXES = (
-    ".webhook.office.com",
-    ".logic.azure.com",
-    ".environment.api.powerplatform.com",
-)
-
-
-def is_webhook(url: str) -> bool:
-    """A URL of a service that puts the secret in the path (Slack, Discord, Teams, ...)."""
-    host = (urlsplit(url).hostname or "").lower()
-    return host in _WEBHOOK_HOSTS or host.endswith(_WEBHOOK_SUFFIXES)
-
-
 def host_of(url: str) -> str:
     """``host[:port]`` without credentials; what error messages name."""
     parts = urlsplit(url)

@@ -18,8 +18,8 @@ from fluxnotify import providertypes
 from fluxnotify.errors import ConfigError, UsageError
 from fluxnotify.fluxversion import NEWEST, parse_option
 from fluxnotify.matching import Event, match_alert
-from fluxnotify.redact import Scrubber, is_webhook, pem_secrets, redact_url
-from fluxnotify.rules._credentials import is_placeholder
+from fluxnotify.redact import Scrubber, pem_secrets, redact_url
+from fluxnotify.rules._credentials import credential_kind, is_placeholder
 from fluxnotify.send import event as events
 from fluxnotify.send import gitstatus, gojson
 from fluxnotify.send.explain import Report, explain
@@ -454,7 +454,8 @@ def make_plan(inputs: Inputs, load_objects: Callable[[], Objects]) -> Plan:
         "address" not in facts.credentials
         and facts.http
         and not from_secret
-        and not (dest.address and is_webhook(dest.address))
+        # a webhook pasted as another type's address is a credential all the same
+        and not (dest.address and credential_kind(dest.address))
     )
     urls = {dest.address, *(r.url for r in requests if not r.shown_url)}
     if public:
