@@ -48,13 +48,14 @@ def parse_flux_version(text: str) -> tuple[int, int] | None:
 
 
 def parse_option(text: str, where: str = "--flux-version") -> str:
-    """``2.4``, ``v2.4.1`` -> ``2.4``; anything outside 2.0 to 2.9 is a configuration error."""
+    """``2.4``, ``v2.4.1`` -> ``2.4``; anything outside 2.0 to 2.9 is a configuration error,
+    an empty value too (a shell variable that was never set: ``--flux-version "$FLUX"``)."""
+    hint = f"use one of {', '.join(FLUX_VERSIONS)}"
+    if not text.strip().strip("'\""):  # blank, or quotes around nothing
+        raise ConfigError(f"{where}: the Flux version is empty", hint)
     parsed = parse_flux_version(text)
     if parsed is None or f"{parsed[0]}.{parsed[1]}" not in FLUX_VERSIONS:
-        raise ConfigError(
-            f"{where}: unsupported Flux version {text!r}",
-            f"use one of {', '.join(FLUX_VERSIONS)}",
-        )
+        raise ConfigError(f"{where}: unsupported Flux version {text!r}", hint)
     return f"{parsed[0]}.{parsed[1]}"
 
 

@@ -155,6 +155,35 @@ def test_exit_2_on_usage_errors(args: tuple[str, ...], says: str, tmp_path: Path
     assert all(line.startswith("  hint: ") for line in lines[1:])
 
 
+EMPTY_VERSION = [
+    "fluxnotify: error: --flux-version: the Flux version is empty",
+    "  hint: use one of 2.0, 2.1, 2.2, 2.3, 2.4, 2.5, 2.6, 2.7, 2.8, 2.9",
+]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("validate", "alert.yaml"),
+        ("migrate", "alert.yaml"),
+        ("init", "--type", "slack", "--channel", "alerts", "--stdout"),
+        ("test-send", "--type", "generic", "--address", "https://example.com/h", "--dry-run"),
+    ],
+    ids=lambda command: command[0],
+)
+@pytest.mark.parametrize("form", [("--flux-version", ""), ("--flux-version=",)], ids=["sep", "eq"])
+def test_an_empty_flux_version_is_a_usage_error(
+    command: tuple[str, ...], form: tuple[str, ...], tmp_path: Path
+) -> None:
+    """``--flux-version "$FLUX"`` with FLUX unset once ran as if no version was given."""
+    write(tmp_path, "alert.yaml", CLEAN)
+    args = (command[0], *form, *command[1:])
+    result = cli(*args, cwd=tmp_path)
+    assert (result.code, result.stdout, result.stderr.splitlines()) == (2, "", EMPTY_VERSION)
+    script = console(*args, cwd=tmp_path)
+    assert (script.code, script.stdout, script.stderr.splitlines()) == (2, "", EMPTY_VERSION)
+
+
 def test_exit_2_on_bad_config_file(tmp_path: Path) -> None:
     write(tmp_path, ".fluxnotify.yaml", "flux-version: '2.8'\nignore: [x]\n")
     result = _run(tmp_path, CLEAN)

@@ -17,10 +17,19 @@ def test_flux_version_option(text: str, expected: str) -> None:
     assert parse_option(text) == expected
 
 
-@pytest.mark.parametrize("text", ["1.9", "2.10", "3.0", "latest", ""])
+@pytest.mark.parametrize("text", ["1.9", "2.10", "3.0", "latest"])
 def test_flux_version_option_rejects(text: str) -> None:
     with pytest.raises(ConfigError, match="unsupported Flux version"):
         parse_option(text)
+
+
+@pytest.mark.parametrize("text", ["", " ", "''"])
+def test_an_empty_flux_version_is_an_error_that_says_so(text: str) -> None:
+    """``--flux-version "$FLUX"`` with FLUX unset: not the default, a mistake to report."""
+    with pytest.raises(ConfigError) as caught:
+        parse_option(text)
+    assert caught.value.message == "--flux-version: the Flux version is empty"
+    assert caught.value.hint == "use one of 2.0, 2.1, 2.2, 2.3, 2.4, 2.5, 2.6, 2.7, 2.8, 2.9"
 
 
 def test_without_version_sources_the_newest_release() -> None:

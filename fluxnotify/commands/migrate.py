@@ -52,7 +52,7 @@ def migrate(
     options = Options(
         paths=tuple(paths),
         root=project_root,
-        flux_version=parse_option(flux_version) if flux_version else None,
+        flux_version=None if flux_version is None else parse_option(flux_version),
         exclude=tuple(exclude or ()),
         config=load_config(project_root, set(RULES)),
     )

@@ -81,7 +81,7 @@ def validate(
         paths=tuple(paths),
         root=chosen.path,
         root_reason=chosen.reason,
-        flux_version=parse_option(flux_version) if flux_version else None,
+        flux_version=None if flux_version is None else parse_option(flux_version),
         exclude=tuple(exclude or ()),
         disable=tuple(disable or ()),
         config=config,
