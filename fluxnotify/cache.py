@@ -1,33 +1,36 @@
-"""A cache of what was read from the files outside the targets, for the pre-commit case.
+"""What earlier runs read and found, kept so that a re-run reads only what changed.
 
-Validating one changed file still needs the whole project (its Provider, its
-Secret, the kustomizations that set its namespace). Between two commits almost
-none of those files change, so what was read from each is kept, keyed by its
-size and modification time, in the user's cache folder (``$FLUXNOTIFY_CACHE_DIR``,
-else ``$XDG_CACHE_HOME/fluxnotify``, else ``~/.cache/fluxnotify``), one file per
-project root, as pre-commit keeps its own: nothing is written into the
-repository. Targets are always read afresh. JSON, not pickle: a cache file must
-never be able to run code.
+Two stores per project root, in the user's cache folder (``$FLUXNOTIFY_CACHE_DIR``,
+else ``$XDG_CACHE_HOME/fluxnotify``, else ``~/.cache/fluxnotify``), as pre-commit
+keeps its own: nothing is written into the repository.
 
-A cache file of another version, or of the wrong shape (edited, truncated, written
-by something else), is discarded entry by entry, never trusted. An entry whose
-file was modified no earlier than the cache file was written is read again: a
-file changed within the same clock tick as the write would otherwise keep its
-stale entry (git's "racily clean" rule).
+- The file cache: what was read from each file (its objects, and what the rules
+  need of its text), keyed by a stamp of its contents. Validating one changed file
+  still needs the whole project (its Provider, its Secret, the kustomizations that
+  set its namespace), and between two commits almost none of those files change.
+- The report memo: the Report of an earlier run with exactly these inputs.
+
+A stamp is git's object id for a file git found unchanged since it was staged
+(discovery.Listing), else its size and modification time. Both stores are
+``marshal``-led plain data behind a CRC: they can hold no code, and a damaged or
+foreign file is ignored, never trusted. Files named on the command line are always
+read afresh. An entry whose file was modified less than two seconds before the store
+was written is read again: a file changed within the same clock tick as its stamp was
+taken would otherwise keep its stale entry (git's "racily clean" rule).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
+import io
 import marshal
 import os
 import zlib  # lighter than hashlib, and this is no security boundary
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from fluxnotify import __version__
+from fluxnotify import __version__, graph
 from fluxnotify.model import (
     CheckedFile,
     CheckedObject,
@@ -37,9 +40,18 @@ from fluxnotify.model import (
     Report,
     Severity,
     SourceFile,
+    SyntaxProblem,
 )
 
-FORMAT = 1
+FORMAT = 2
+
+#: git's object id of the contents, or (size, modification time in ns); None: no such file
+Stamp = str | tuple[int, int] | None
+#: A SourceFile as plain data (``to_plain``): what the cache keeps and workers send back.
+Plain = tuple[Any, ...]
+#: Levels of a file cache entry: read only for references (objects may have been scanned,
+#: not parsed), or read as a target of a folder walk (parsed, schema-screened).
+REFERENCES, TARGET = 0, 1
 
 
 def cache_dir() -> Path:
@@ -51,111 +63,204 @@ def cache_dir() -> Path:
 
 
 def cache_file(root: Path) -> Path:
-    """The cache of one project root (which the file also records: a checksum may collide)."""
+    """The file cache of one project root (which the file also records: a checksum may
+    collide)."""
     absolute = os.path.abspath(root)
     digest = zlib.crc32(absolute.encode("utf-8", "surrogateescape"))
     name = "".join(c if c.isalnum() or c in "-_." else "_" for c in os.path.basename(absolute))
-    return cache_dir() / f"files-{FORMAT}-{name[:40]}-{digest:08x}.json"
+    return cache_dir() / f"files-{FORMAT}-{name[:40]}-{digest:08x}.bin"
 
 
-class FileCache:
-    def __init__(
-        self, root: Path, stamps: Mapping[str, tuple[int, int] | None] | None = None
-    ) -> None:
-        self.root = os.path.abspath(root)
-        #: (size, mtime) of files already stat-ed in this run (ReportMemo's), by absolute path
-        self.known = stamps or {}
-        self.file = cache_file(root)
-        self.entries: dict[str, list[Any]] = {}
-        self.fresh: dict[str, list[Any]] = {}
-        #: stamps taken before a missed file was read: what ``put`` records
-        self.missed: dict[str, tuple[int, int]] = {}
-        self.changed = False
-        #: when the cache file was written (ns): entries of files modified since are stale
-        self.written = 0
-        try:
-            with open(self.file, encoding="utf-8") as handle:
-                self.written = os.fstat(handle.fileno()).st_mtime_ns
-                text = handle.read()
-        except (OSError, ValueError):
-            return
-        try:
-            data = json.loads(text)
-        except ValueError:
-            return
-        if isinstance(data, dict) and [data.get("version"), data.get("root")] == [
-            __version__,
-            self.root,
-        ]:
-            entries = data.get("files")
-            self.entries = entries if isinstance(entries, dict) else {}
-
-    @staticmethod
-    def _stamp(path: str) -> tuple[int, int] | None:
+def take_stamps(paths: Iterable[str], blobs: Mapping[str, str]) -> dict[str, Stamp]:
+    """Each path's stamp: git's object id where git vouches for the contents, else a
+    ``stat``."""
+    stamps: dict[str, Stamp] = {}
+    for path in paths:
+        blob = blobs.get(path)
+        if blob is not None:
+            stamps[path] = blob
+            continue
         try:
             stat = os.stat(path)
         except OSError:
-            return None
-        return stat.st_size, stat.st_mtime_ns
+            stamps[path] = None
+            continue
+        stamps[path] = (stat.st_size, stat.st_mtime_ns)
+    return stamps
 
-    def get(self, key: str, path: str) -> SourceFile | None:
-        """What was read from ``path`` before, if it has not changed since."""
-        entry = self.entries.get(key)
-        known = self.known
-        stamp = known[key] if key in known else self._stamp(key)
+
+def to_plain(source: SourceFile) -> Plain:
+    """Everything a run keeps of a loaded file, as marshal-able plain data."""
+    return (
+        source.document_count,
+        source.flux_version,
+        source.blocks_cross_namespace_refs,
+        source.parsed,
+        None if source.syntax is None else tuple(source.syntax),
+        [tuple(item) for item in source.duplicate_keys],
+        source.note,
+        source.unreadable,
+        source.text,
+        [(doc.index, doc.data, doc.schema_ok) for doc in source.documents],
+    )
+
+
+def from_plain(path: str | Path, display: str, plain: Plain) -> SourceFile:
+    """The SourceFile ``to_plain`` made ``plain`` of (TypeError, ValueError and friends
+    for data of another shape)."""
+    count, version, blocks, parsed, syntax, duplicates, note, unreadable, text, docs = plain
+    if not isinstance(count, int) or not isinstance(docs, list):
+        raise TypeError("not a cached file")
+    source = SourceFile(path=path, display=display, document_count=count)
+    source.flux_version = version
+    source.blocks_cross_namespace_refs = blocks
+    source.parsed = parsed
+    source.syntax = None if syntax is None else SyntaxProblem(*syntax)
+    source.duplicate_keys = [(line, column, key) for line, column, key in duplicates]
+    source.note = note
+    source.unreadable = unreadable
+    source.text = text
+    for index, data, schema_ok in docs:
+        api_version, kind = data["apiVersion"], data["kind"]
+        if not isinstance(api_version, str) or not isinstance(kind, str):
+            raise TypeError("apiVersion and kind must be strings")
+        doc = Document(source, index, data, api_version, kind)
+        doc.schema_ok = schema_ok
+        source.documents.append(doc)
+    return source
+
+
+class Cached(NamedTuple):
+    source: SourceFile
+    #: what the graph reads of the file (graph.facts)
+    facts: graph.Facts
+
+
+class FileCache:
+    """What was read from each file of one project root, by absolute path."""
+
+    def __init__(self, root: Path, stamps: Mapping[str, Stamp] | None = None) -> None:
+        self.root = os.path.abspath(root)
+        #: stamps already taken in this run (the memo's), by absolute path
+        self.known = stamps or {}
+        self.file = cache_file(root)
+        #: absolute path -> (stamp, level, plain, graph facts)
+        self.entries: dict[str, Any] = {}
+        self.fresh: dict[str, Any] = {}
+        #: stamps taken before a missed file was read: what ``put`` records
+        self.missed: dict[str, Stamp] = {}
+        self.changed = False
+        #: when the cache file was written (ns): entries of files modified since are stale
+        self.written = 0
+        data, self.written = _read_marshalled(self.file)
         if (
-            entry is None
-            or stamp is None
-            or not _well_formed(entry)
-            or entry[:2] != list(stamp)
-            or stamp[1] >= self.written
+            isinstance(data, dict)
+            and data.get("identity") == _identity()
+            and data.get("root") == self.root
+            and isinstance(data.get("files"), dict)
         ):
-            self.changed = True
-            if stamp is not None:
-                self.missed[key] = stamp
-            return None
-        self.fresh[key] = entry
-        _, _, count, version, blocks, documents = entry
-        source = SourceFile(path=path, display=path, document_count=count)
-        source.flux_version = version
-        source.blocks_cross_namespace_refs = blocks
-        source.documents = [
-            Document(source, index, data, data["apiVersion"], data["kind"])
-            for index, data in documents
-        ]
-        return source
+            self.entries = data["files"]
 
-    def put(self, key: str, source: SourceFile) -> None:
+    def get(self, key: str, path: str | Path, display: str, level: int) -> Cached | None:
+        """What was read from ``path`` before, at ``level`` or above, if it has not
+        changed since."""
+        stamp = self.known[key] if key in self.known else take_stamps([key], {})[key]
+        entry = self.entries.get(key)
+        if entry is not None and stamp is not None and _trusted(stamp, self.written):
+            try:
+                old, old_level, plain, facts = entry
+                if old == stamp and old_level >= level and isinstance(facts, tuple):
+                    source = from_plain(path, display, plain)
+                    self.fresh[key] = entry
+                    return Cached(source, facts)
+            except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+                pass  # another shape: read the file again
+        self.changed = True
+        if stamp is not None:
+            self.missed[key] = stamp
+        return None
+
+    def put(self, key: str, source: SourceFile, level: int, facts: graph.Facts) -> None:
         """Keep what was read, under the stamp taken before reading (a file changed while
         it was read is then read again next time, never cached stale)."""
         stamp = self.missed.pop(key, None)
         if stamp is None:
             return
-        self.fresh[key] = [
-            *stamp,
-            source.document_count,
-            source.flux_version,
-            source.blocks_cross_namespace_refs,
-            [[doc.index, doc.data] for doc in source.documents],
-        ]
+        self.fresh[key] = (stamp, level, to_plain(source), facts)
         self.changed = True
 
     def save(self, keep: set[str]) -> None:
-        """Write the entries of the files in ``keep`` (the project's files: entries of deleted
-        files go, those of this run's targets stay). Without a writable cache folder, the
-        run goes without a cache."""
+        """Write the entries of the files in ``keep`` (the project's files: entries of
+        deleted files go). Without a writable cache folder, the run goes without a cache."""
         for key in keep:
             if key not in self.fresh and key in self.entries:
                 self.fresh[key] = self.entries[key]
         if not self.changed and len(self.fresh) == len(self.entries):
             return
+        data = {"identity": _identity(), "root": self.root, "files": self.fresh}
         try:
-            text = json.dumps(
-                {"version": __version__, "root": self.root, "files": self.fresh}, default=str
-            )
-        except (TypeError, ValueError):
-            return
-        _write_atomically(self.file, ".files-", text.encode("utf-8"))
+            _write_marshalled(self.file, data, ".files-")
+        except ValueError:  # an object marshal cannot hold: keep the entries that it can
+            data["files"] = {k: v for k, v in self.fresh.items() if _marshallable(v)}
+            with contextlib.suppress(ValueError):
+                _write_marshalled(self.file, data, ".files-")
+
+
+def load_graph(
+    root: Path, facts: Mapping[str, graph.Facts], files: dict[str, SourceFile]
+) -> graph.Graph | None:
+    """The graph an earlier run built, if every file's graph facts are as they were then
+    (the files themselves may have changed in ways the graph does not read)."""
+    data = read_store(graph_file(root))
+    if (
+        not isinstance(data, dict)
+        or data.get("identity") != _identity()
+        or data.get("facts") != facts
+    ):
+        return None
+    try:
+        return graph.from_plain(data["graph"], files)
+    except (TypeError, ValueError, KeyError, IndexError):
+        return None
+
+
+def save_graph(
+    root: Path, facts: Mapping[str, graph.Facts], built: graph.Graph, files: dict[str, SourceFile]
+) -> None:
+    data = {"identity": _identity(), "facts": facts, "graph": graph.to_plain(built, files)}
+    with contextlib.suppress(ValueError):
+        write_store(graph_file(root), data)
+
+
+def graph_file(root: Path) -> Path:
+    files = cache_file(root)
+    return files.with_name(files.name.replace("files-", "graph-", 1))
+
+
+def _trusted(stamp: Stamp, written: int) -> bool:
+    """git vouches for an object id; a (size, mtime) stamp only if the file was modified
+    clearly before the store was written (git's racily-clean rule, with RACY_NS)."""
+    return isinstance(stamp, str) or (stamp is not None and stamp[1] < written - RACY_NS)
+
+
+def _marshallable(value: Any) -> bool:
+    try:
+        marshal.dumps(value)
+    except ValueError:
+        return False
+    return True
+
+
+_IDENTITY: tuple[object, ...] | None = None
+
+
+def _identity() -> tuple[object, ...]:
+    """The tool's version and its own files as they are: a development checkout keeps its
+    version while its rules change, and must not be answered with what the old code made."""
+    global _IDENTITY
+    if _IDENTITY is None:
+        _IDENTITY = (FORMAT, __version__, _code_stamp())
+    return _IDENTITY
 
 
 #: A file whose modification time is this close to the moment the stamps were taken may
@@ -168,48 +273,43 @@ MEMOS = 8
 
 class ReportMemo:
     """The Report of an earlier run whose inputs were exactly these: the same options, the
-    same tool version, the same files with the same sizes and modification times.
+    same tool, the same files with the same stamps.
 
     Re-running validate on an unchanged repository (CI on a re-run, pre-commit on files
-    already checked) then costs the listing and one ``stat`` per file. The memo is
-    ``marshal``-led plain data behind a CRC, in the cache folder beside the file cache:
-    it can hold no code and a damaged file is ignored.
+    already checked) then costs the listing and the stamps.
     """
 
-    def __init__(self, root: Path, options: tuple[object, ...], paths: Iterable[str]) -> None:
+    def __init__(
+        self, root: Path, options: tuple[object, ...], stamps: Mapping[str, Stamp]
+    ) -> None:
         import time
 
         files = cache_file(root)
         self.file = files.with_name(files.stem.replace("files-", "memo-", 1) + ".bin")
         #: ``repr`` of what, besides the files, decides the result
-        self.options = repr((__version__, _code_stamp(), os.getcwd(), *options))
+        self.options = repr((_identity(), os.getcwd(), *options))
         self.taken = time.time_ns()
-        stamps = []
-        newest = 0
-        #: the same stamps by path, for the file cache of a run the memo cannot answer
-        self.stamped: dict[str, tuple[int, int] | None] = {}
-        for path in set(paths):  # the targets are listed files too
-            try:
-                stat = os.stat(path)
-            except OSError:
-                stamps.append((path, -1, -1))
-                self.stamped[path] = None
-                continue
-            stamps.append((path, stat.st_size, stat.st_mtime_ns))
-            self.stamped[path] = (stat.st_size, stat.st_mtime_ns)
-            newest = max(newest, stat.st_mtime_ns)
-        stamps.sort()
-        self.stamps = tuple(stamps)
-        self.newest = newest
+        self.stamps = sorted(stamps.items())
+        #: the newest modification time among the stat-ed files
+        self.newest = max((s[1] for s in stamps.values() if isinstance(s, tuple)), default=0)
         self.entries: dict[str, Any] = {}
 
     def load(self) -> Report | None:
         """The remembered Report, if every input is as it was when it was made."""
-        data = _read_marshalled(self.file)
-        if not isinstance(data, dict) or data.get("stamps") != self.stamps:
+        blob, _ = _read_checked(self.file)
+        if blob is None:
             return None
-        taken = data.get("taken")
-        entries = data.get("entries")
+        stream = io.BytesIO(blob)
+        try:
+            # The stamps first: a memo of other files is told apart without reading the
+            # Reports it holds (a megabyte for a large repository).
+            header = marshal.load(stream)
+            if not isinstance(header, dict) or header.get("stamps") != self.stamps:
+                return None
+            entries = marshal.load(stream)
+        except (EOFError, ValueError, TypeError):
+            return None
+        taken = header.get("taken")
         if not isinstance(taken, int) or not isinstance(entries, dict):
             return None
         self.entries = entries
@@ -225,14 +325,14 @@ class ReportMemo:
         entries[self.options] = _report_to(report)
         while len(entries) > MEMOS:
             del entries[next(iter(entries))]
-        _write_marshalled(
-            self.file, {"stamps": self.stamps, "taken": self.taken, "entries": entries}
-        )
+        with contextlib.suppress(ValueError):
+            header = marshal.dumps({"stamps": self.stamps, "taken": self.taken})
+            payload = header + marshal.dumps(entries)
+            _write_atomically(self.file, ".memo-", zlib.crc32(payload).to_bytes(4, "big") + payload)
 
 
 def _code_stamp() -> tuple[tuple[str, int, int], ...]:
-    """The package's own files as they are: an edited rule (in a development checkout, where
-    the version does not change) must not be answered with a Report the old code made."""
+    """The package's own files as they are."""
     package = os.path.dirname(os.path.abspath(__file__))
     stamps = []
     for folder, dirs, names in os.walk(package):
@@ -244,25 +344,43 @@ def _code_stamp() -> tuple[tuple[str, int, int], ...]:
     return tuple(stamps)
 
 
-def _read_marshalled(file: Path) -> object:
+def read_store(file: Path) -> object:
+    """The data of a store file, or None when it is missing, damaged or not ours."""
+    return _read_marshalled(file)[0]
+
+
+def write_store(file: Path, data: dict[str, Any]) -> None:
+    """Write a store file as ``read_store`` reads it (ValueError: data marshal cannot hold)."""
+    _write_marshalled(file, data, ".store-")
+
+
+def _read_checked(file: Path) -> tuple[bytes | None, int]:
+    """The payload of a store file if its checksum holds, and when it was written (ns)."""
     try:
-        blob = file.read_bytes()
+        with open(file, "rb") as handle:
+            written = os.fstat(handle.fileno()).st_mtime_ns
+            blob = handle.read()
     except OSError:
-        return None
+        return None, 0
     if len(blob) < 4 or zlib.crc32(blob[4:]) != int.from_bytes(blob[:4], "big"):
-        return None
+        return None, 0
+    return blob[4:], written
+
+
+def _read_marshalled(file: Path) -> tuple[object, int]:
+    """The data, and when the file was last written (ns)."""
+    payload, written = _read_checked(file)
+    if payload is None:
+        return None, 0
     try:
-        return marshal.loads(blob[4:])
+        return marshal.loads(payload), written
     except (EOFError, ValueError, TypeError):
-        return None
+        return None, 0
 
 
-def _write_marshalled(file: Path, data: dict[str, Any]) -> None:
-    try:
-        payload = marshal.dumps(data)
-    except ValueError:
-        return
-    _write_atomically(file, ".memo-", zlib.crc32(payload).to_bytes(4, "big") + payload)
+def _write_marshalled(file: Path, data: dict[str, Any], prefix: str) -> None:
+    payload = marshal.dumps(data)
+    _write_atomically(file, prefix, zlib.crc32(payload).to_bytes(4, "big") + payload)
 
 
 def _write_atomically(file: Path, prefix: str, payload: bytes) -> None:
@@ -332,27 +450,4 @@ def _report_from(data: Any) -> Report | None:
         ),
         root=None if root is None else Path(root),
         root_reason=reason,
-    )
-
-
-def _well_formed(entry: Any) -> bool:
-    """[size, mtime, document count, Flux version, cross-namespace flag, [[index, object]]]
-    with every object holding a string apiVersion and kind."""
-    if not isinstance(entry, list) or len(entry) != 6:
-        return False
-    size, mtime, count, version, blocks, documents = entry
-    return (
-        all(isinstance(v, int) and not isinstance(v, bool) for v in (size, mtime, count))
-        and (version is None or isinstance(version, str))
-        and isinstance(blocks, bool)
-        and isinstance(documents, list)
-        and all(
-            isinstance(item, list)
-            and len(item) == 2
-            and isinstance(item[0], int)
-            and isinstance(item[1], dict)
-            and isinstance(item[1].get("apiVersion"), str)
-            and isinstance(item[1].get("kind"), str)
-            for item in documents
-        )
     )

@@ -34,7 +34,9 @@ KUSTOMIZATION_FILES = frozenset({"kustomization.yaml", "kustomization.yml", "Kus
 
 
 class Target(NamedTuple):
-    path: Path
+    #: a string for a file from the project listing: a whole-tree run has 12,000 of them,
+    #: and the cache answers most without a Path
+    path: Path | str
     display: str
     explicit: bool
     #: a folder of the walk that could not be listed, and why (rule unreadable)
@@ -150,33 +152,73 @@ def _from_listing(
         text = path if normal else os.path.abspath(path)
         if text.startswith(inside):
             rel = text[start:].replace(os.sep, "/")
-            found.append(Target(Path(path), prefix + rel, explicit=False))
+            found.append(Target(path, prefix + rel, explicit=False))
     return found
 
 
-def project_listing(root: Path, excludes: Sequence[str]) -> list[str]:
-    """The YAML files of the project: what git tracks or would track (ignored files are
-    not part of the project), else every file under the root.
+class Listing(NamedTuple):
+    """The project's YAML files, and what git knows of their contents."""
 
-    Paths as strings, each what ``str(root / relative)`` would be: a run reads few of
-    them, and 12,000 Path objects cost more than the rest of the listing."""
+    #: paths as strings, each what ``str(root / relative)`` would be: a run reads few of
+    #: them, and 12,000 Path objects cost more than the rest of the listing
+    paths: list[str]
+    #: git's object id of each listed file whose contents git found unchanged since it was
+    #: staged (``git ls-files -m`` compares the index's stat data with the file): a key of
+    #: the contents that costs no ``stat`` and survives a checkout of another branch
+    blobs: dict[str, str]
+    #: unchanged files that git records as symbolic links (those in ``blobs`` are regular
+    #: files: no ``lstat`` needs to ask)
+    links: frozenset[str] = frozenset()
+
+
+def project_listing(root: Path, excludes: Sequence[str]) -> Listing:
+    """The YAML files of the project: what git tracks or would track (ignored files are
+    not part of the project), else every file under the root."""
     listed = _git_listing(root)
     if listed is None:
-        return [os.fspath(target.path) for target in walk(root, excludes, "")]
+        return Listing([os.fspath(target.path) for target in walk(root, excludes, "")], {})
     base = os.fspath(root)
     start = "" if base == "." else base if base.endswith(os.sep) else base + os.sep
     rules = Excludes(excludes)
     excluded_dirs: dict[str, bool] = {}
+    blobs: dict[str, str] = {}
+    changed: set[str] = set()
+    links: set[str] = set()
+    for line in listed.split("\0"):
+        # "H <mode> <object> <stage>\t<path>" (tracked), "C ..." (changed in the work
+        # tree), "? <path>" (untracked); a conflicted file has several stages
+        tag, _, rest = line.partition(" ")
+        if tag == "?":
+            changed.add(rest)
+            continue
+        info, _, rel = rest.partition("\t")
+        if not rel:
+            continue
+        mode, obj, stage = info.split(" ")
+        if tag == "H" and stage == "0":
+            blobs[rel] = obj
+        else:
+            changed.add(rel)
+        if mode == "120000":
+            links.add(rel)
+    known: dict[str, str] = {}
+    known_links = set()
     out = []
-    for rel in sorted(set(filter(None, listed.split("\0")))):
+    for rel in sorted(changed.union(blobs)):
         folder, _, name = rel.rpartition("/")
         if folder not in excluded_dirs:
             parts = folder.split("/") if folder else []
             excluded_dirs[folder] = any(rules.match(parts[:i], parts[i]) for i in range(len(parts)))
         if excluded_dirs[folder] or rules.match(folder.split("/") if folder else [], name):
             continue
-        out.append(start + (rel if os.sep == "/" else rel.replace("/", os.sep)))
-    return out
+        path = start + (rel if os.sep == "/" else rel.replace("/", os.sep))
+        out.append(path)
+        if rel in blobs and rel not in changed:
+            if rel in links:  # its object is the link's text, not the contents it leads to
+                known_links.add(path)
+            else:
+                known[path] = blobs[rel]
+    return Listing(out, known, frozenset(known_links))
 
 
 def _git_listing(root: Path) -> str | None:
@@ -188,7 +230,10 @@ def _git_listing(root: Path) -> str | None:
                 "git",
                 "ls-files",
                 "-z",
+                "-t",  # tag each line: tracked, changed or untracked
+                "-s",  # with its mode and object id
                 "--cached",
+                "--modified",
                 "--others",
                 "--exclude-standard",
                 "--",

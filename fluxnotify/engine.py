@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from fluxnotify import fluxversion, schemas
-from fluxnotify.cache import FileCache, ReportMemo
+from fluxnotify.cache import FileCache, ReportMemo, Stamp, take_stamps
 from fluxnotify.config import Config
-from fluxnotify.discovery import DEFAULT_EXCLUDES, Target, discover, project_listing
+from fluxnotify.discovery import DEFAULT_EXCLUDES, Listing, Target, discover, project_listing
 from fluxnotify.model import (
     CheckedFile,
     CheckedObject,
@@ -67,7 +67,7 @@ class Selection(NamedTuple):
     """The files a run reads: the project's, and the targets among them or beside them."""
 
     root: Path
-    listing: list[str]
+    listing: Listing
     targets: list[Target]
 
 
@@ -75,14 +75,14 @@ def select(options: Options) -> Selection:
     """The root, the project's files and the targets that the options name."""
     root = options.root or find_root(options.paths)
     excludes = (*DEFAULT_EXCLUDES, *options.config.exclude, *options.exclude)
-    listing = project_listing(root, excludes) if root.is_dir() else []
-    return Selection(root, listing, discover(options.paths, excludes, root, listing))
+    listing = project_listing(root, excludes) if root.is_dir() else Listing([], {})
+    return Selection(root, listing, discover(options.paths, excludes, root, listing.paths))
 
 
 def open_project(
     options: Options,
     selection: Selection | None = None,
-    stamps: Mapping[str, tuple[int, int] | None] | None = None,
+    stamps: Mapping[str, Stamp] | None = None,
 ) -> Project:
     """The project the options name: its root, its files, the targets among them.
 
@@ -109,7 +109,8 @@ def _memo(options: Options, selection: Selection) -> ReportMemo | None:
         (config.source, config.flux_version, config.exclude, sorted(config.rules.items())),
         [(t.display, t.explicit) for t in targets],
     )
-    return ReportMemo(root, decided_by, [*listing, *(os.fspath(t.path) for t in targets)])
+    paths = {*listing.paths, *(os.fspath(t.path) for t in targets)}  # targets are listed too
+    return ReportMemo(root, decided_by, take_stamps(paths, listing.blobs))
 
 
 def flux_version_for(options: Options, project: Project, source: SourceFile) -> tuple[str, str]:
@@ -129,7 +130,7 @@ def validate(options: Options) -> Report:
     remembered = memo.load() if memo is not None else None
     if remembered is not None:
         return remembered
-    stamps = memo.stamped if memo is not None else None  # each file stat-ed once per run
+    stamps = dict(memo.stamps) if memo is not None else None  # each file stamped once per run
     report = _validate(options, open_project(options, selection, stamps))
     if memo is not None:
         memo.save(report)

@@ -193,12 +193,13 @@ class _Builder:
                 out.add(os.path.normpath(os.path.join(directory, entry)))
         return out
 
-    def visit_flux(self, doc: Document, cluster: str | None) -> None:
+    def visit_flux(self, path: str, doc: Document, cluster: str | None) -> None:
+        """Walk what the Flux Kustomization ``doc`` (in the file at absolute ``path``) builds."""
         directory = self.target_dir(doc)
         if directory is None:
             return
         override = doc.spec.get("targetNamespace")
-        build = f"flux:{doc.file.path}#{doc.index}"
+        build = f"flux:{path}#{doc.index}"
         self.visit_dir(directory, cluster, override if isinstance(override, str) else None, build)
 
     def visit_dir(
@@ -260,7 +261,7 @@ class _Builder:
             self.graph.placements.setdefault(id(doc), set()).add(placement)
             self.graph.builds.setdefault((id(doc), placement), set()).add(build)
             if _is_flux_kustomization(doc):
-                self.visit_flux(doc, cluster)
+                self.visit_flux(path, doc, cluster)
 
 
 def _list(value: Any) -> list[Any]:
@@ -294,3 +295,74 @@ def _generator_keys(generator: dict[str, Any]) -> frozenset[str] | None:
 
 def build_graph(root: str, files: dict[str, SourceFile]) -> Graph:
     return _Builder(root, files).build()
+
+
+#: What the graph reads of a file (``facts``): when no file's facts changed, the graph of
+#: an earlier run is this run's (cache.py keeps it).
+Facts = tuple[Any, ...]
+
+
+def facts(path: str, source: SourceFile) -> Facts:
+    """Everything ``build_graph`` reads of the file at ``path``, as plain data."""
+    docs = []
+    for doc in source.documents:
+        build = None
+        if _is_flux_kustomization(doc):
+            spec = doc.spec
+            build = (spec.get("path"), spec.get("targetNamespace"))
+        docs.append((doc.index, doc.api_version, doc.kind, doc.namespace, build))
+    kustomization = None
+    if os.path.basename(path) in KUSTOMIZATION_FILES and source.documents:
+        data = source.documents[0].data
+        kustomization = tuple(data.get(key) for key in _KUSTOMIZATION_KEYS)
+    return (tuple(docs), kustomization)
+
+
+_KUSTOMIZATION_KEYS = ("namespace", "resources", "bases", "components", "secretGenerator")
+
+
+def to_plain(graph: Graph, files: dict[str, SourceFile]) -> tuple[Any, ...]:
+    """The graph as plain data, its documents named by file path and index."""
+    where = {
+        id(doc): (path, doc.index) for path, source in files.items() for doc in source.documents
+    }
+    paths = {id(source): path for path, source in files.items()}
+    placements = [
+        (*where[key], [tuple(p) for p in sorted(found, key=_order)])
+        for key, found in graph.placements.items()
+    ]
+    builds = [
+        (*where[key], *placement, sorted(made)) for (key, placement), made in graph.builds.items()
+    ]
+    generated = [
+        (
+            g.name,
+            None if g.keys is None else sorted(g.keys),
+            paths[id(g.kustomization)],
+            *g.placement,
+        )
+        for g in graph.generated
+    ]
+    return (placements, builds, generated, sorted(graph.clusters))
+
+
+def from_plain(plain: tuple[Any, ...], files: dict[str, SourceFile]) -> Graph:
+    """The Graph ``to_plain`` made ``plain`` of, for this run's documents (KeyError and
+    friends when it does not fit them)."""
+    placements, builds, generated, clusters = plain
+    docs = {(path, doc.index): doc for path, source in files.items() for doc in source.documents}
+    graph = Graph()
+    for path, index, found in placements:
+        graph.placements[id(docs[path, index])] = {Placement(c, ns) for c, ns in found}
+    for path, index, cluster, namespace, made in builds:
+        graph.builds[(id(docs[path, index]), Placement(cluster, namespace))] = set(made)
+    graph.generated = [
+        Generated(name, None if keys is None else frozenset(keys), files[path], Placement(c, ns))
+        for name, keys, path, c, ns in generated
+    ]
+    graph.clusters = set(clusters)
+    return graph
+
+
+def _order(placement: Placement) -> tuple[str, str]:
+    return (placement.cluster or "", placement.namespace or "")

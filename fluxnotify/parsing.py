@@ -492,16 +492,16 @@ def _load_with_ruamel(source: SourceFile, text: str) -> list[Any]:
 
 def load_target(target: Target) -> SourceFile:
     if target.display == "-" and str(target.path) == "-":
-        return load(target.path, "-", full=True, data=sys.stdin.buffer.read())
-    return load(target.path, target.display, full=target.explicit)
+        return load(Path("-"), "-", full=True, data=sys.stdin.buffer.read())
+    return load(Path(target.path), target.display, full=target.explicit)
 
 
 def iter_objects(root: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
     """Every Kubernetes object of the relevant kinds under ``root``, as plain data."""
     for target in walk(root, DEFAULT_EXCLUDES, ""):
         try:
-            source = load(target.path, target.display, full=False)
+            source = load(Path(target.path), target.display, full=False)
         except InputError:
             continue
         for document in source.documents:
-            yield target.path, document.data
+            yield Path(target.path), document.data

@@ -8,6 +8,7 @@ gotk-components.yaml or FluxInstance), which files are kustomize patches
 
 from __future__ import annotations
 
+import marshal
 import os
 import re
 import signal
@@ -18,10 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from fluxnotify import fluxversion, schemas
-from fluxnotify.cache import FileCache
-from fluxnotify.discovery import KUSTOMIZATION_FILES, Target
+from fluxnotify.cache import (
+    REFERENCES,
+    TARGET,
+    FileCache,
+    from_plain,
+    load_graph,
+    save_graph,
+    to_plain,
+)
+from fluxnotify.discovery import KUSTOMIZATION_FILES, Listing, Target
 from fluxnotify.errors import InputError
-from fluxnotify.graph import build_graph
+from fluxnotify.graph import Facts, Graph, build_graph
+from fluxnotify.graph import facts as graph_facts
 from fluxnotify.index import Index
 from fluxnotify.model import Document, SourceFile
 from fluxnotify.parsing import FLUX_OPERATOR_HINTS, load, load_target
@@ -43,6 +53,10 @@ class Project:
         self.blocks_cross_namespace_refs = False
         #: ``id()`` of the target SourceFiles, for rules that report on one end of a reference
         self.target_ids: frozenset[int] = frozenset()
+        #: what the graph reads of each file (graph.facts), by the same keys as ``files``
+        self.facts: dict[str, Facts] = {}
+        #: where the graph of an earlier run is kept (None: no cache)
+        self.cache_root: Path | None = None
         self._index: Index | None = None
 
     @classmethod
@@ -50,7 +64,7 @@ class Project:
         cls,
         root: Path,
         targets: Sequence[Target],
-        listing: Sequence[str],
+        listing: Listing,
         cache: FileCache | None = None,
     ) -> Project:
         """Load the targets, then the rest of the project (``listing``: project_listing()),
@@ -58,8 +72,12 @@ class Project:
         project = cls(root)
         real_root = os.path.realpath(root)
         jobs: list[tuple[Path, str, bool | None]] = []
-        #: per job: its absolute path, and whether it is a target
-        keys: list[tuple[str, bool]] = []
+        #: per job: its absolute path, whether it is a target, and its cache level (None:
+        #: not cached, a file named on the command line)
+        keys: list[tuple[str, bool, int | None]] = []
+        #: the targets read from files, in order: from the cache, or the job that reads it
+        #: (those that are not files come first, as they are met)
+        read: list[SourceFile | int] = []
         for target in targets:
             if target.unreadable is not None:
                 source = SourceFile(path=target.path, display=target.display)
@@ -71,7 +89,8 @@ class Project:
                 _read_facts(source)
                 project.targets.append(source)
                 continue
-            away = None if target.explicit else _leaves(os.fspath(target.path), real_root)
+            path = os.fspath(target.path)
+            away = None if target.explicit else _leaves(path, real_root, listing)
             if away is not None:
                 source = SourceFile(path=target.path, display=target.display)
                 source.note = (
@@ -80,38 +99,55 @@ class Project:
                 )
                 project.targets.append(source)
                 continue
-            jobs.append((target.path, target.display, target.explicit))
-            keys.append((os.path.abspath(target.path), True))
-        wanted = {absolute for absolute, _ in keys}
+            absolute = os.path.abspath(path)
+            if not target.explicit and cache is not None:
+                cached = cache.get(absolute, target.path, target.display, TARGET)
+                if cached is not None:
+                    read.append(cached.source)
+                    project.files[absolute] = cached.source
+                    project.facts[absolute] = cached.facts
+                    continue
+            read.append(len(jobs))
+            jobs.append((Path(target.path), target.display, target.explicit))
+            keys.append((absolute, True, None if target.explicit else TARGET))
+        wanted = {absolute for absolute, _, _ in keys} | set(project.files)
         # Under an absolute, normal root the listed paths are their own absolute paths.
         normal = os.fspath(root) == os.path.abspath(root)
-        for path in listing:
+        for path in listing.paths:
             absolute = path if normal else os.path.abspath(path)
             if absolute not in wanted:
                 wanted.add(absolute)
-                if _leaves(path, real_root) is not None:
+                if _leaves(path, real_root, listing) is not None:
                     continue  # a link out of the project: not part of it
-                cached = cache.get(absolute, path) if cache is not None else None
+                cached = cache.get(absolute, path, path, REFERENCES) if cache is not None else None
                 if cached is not None:
-                    project.files[absolute] = cached
+                    project.files[absolute] = cached.source
+                    project.facts[absolute] = cached.facts
                     continue
                 jobs.append((Path(path), path, None))
-                keys.append((absolute, False))  # not a target: unreadable is not an error
-        for (absolute, is_target), result in zip(keys, _load_all(jobs), strict=True):
+                keys.append((absolute, False, REFERENCES))  # unreadable is not an error here
+        results = _load_all(jobs)
+        for (absolute, is_target, level), result in zip(keys, results, strict=True):
             if isinstance(result, InputError):
                 if is_target:
                     raise result
                 continue
-            if is_target:
-                project.targets.append(result)
-            elif cache is not None:
-                cache.put(absolute, result)
+            facts = project.facts[absolute] = graph_facts(absolute, result)
+            if cache is not None and level is not None:
+                cache.put(absolute, result, level, facts)
             project.files[absolute] = result
+        for item in read:
+            result = results[item] if isinstance(item, int) else item
+            assert not isinstance(result, InputError)  # raised above
+            project.targets.append(result)
         if cache is not None:
             cache.save(set(project.files))
+            project.cache_root = root
         for source in project.targets:
             if source.display == "-":
-                project.files[os.path.abspath("-")] = source
+                key = os.path.abspath("-")
+                project.files[key] = source
+                project.facts[key] = graph_facts(key, source)
         project.target_ids = frozenset(id(source) for source in project.targets)
         project._scan()
         return project
@@ -124,9 +160,18 @@ class Project:
     def index(self) -> Index:
         """Where every object is applied, and what provides each Secret (built on first use)."""
         if self._index is None:
-            graph = build_graph(os.path.abspath(self.root), self.files)
-            self._index = Index(self.documents(), graph)
+            self._index = Index(self.documents(), self._graph())
         return self._index
+
+    def _graph(self) -> Graph:
+        """The graph of the last run when no file changed in a way it reads, else built."""
+        if self.cache_root is None:
+            return build_graph(os.path.abspath(self.root), self.files)
+        graph = load_graph(self.cache_root, self.facts, self.files)
+        if graph is None:
+            graph = build_graph(os.path.abspath(self.root), self.files)
+            save_graph(self.cache_root, self.facts, graph, self.files)
+        return graph
 
     def _scan(self) -> None:
         version_sources: list[fluxversion.VersionSource] = []
@@ -167,10 +212,11 @@ def _read_facts(source: SourceFile) -> None:
 PARALLEL_AFTER = 1500
 
 
-def _leaves(path: str, real_root: str) -> str | None:
+def _leaves(path: str, real_root: str, listing: Listing) -> str | None:
     """Where a symbolic link at ``path`` leads when that is outside the project root (only
-    files named on the command line are read from outside it)."""
-    if not os.path.islink(path):
+    files named on the command line are read from outside it). git's listing says which
+    files are links; only the others are asked."""
+    if path in listing.blobs or (path not in listing.links and not os.path.islink(path)):
         return None
     real = os.path.realpath(path)
     inside = real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
@@ -205,7 +251,23 @@ def _load_all(jobs: list[tuple[Path, str, bool | None]]) -> list[SourceFile | In
     with multiprocessing.get_context("fork").Pool(
         workers, initializer=_end_with_parent, initargs=(os.getpid(),)
     ) as pool:
-        return pool.map(_load_job, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+        sent = pool.map(_load_sent, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+    return [
+        from_plain(path, display, marshal.loads(item)) if isinstance(item, bytes) else item
+        for (path, display, _), item in zip(jobs, sent, strict=True)
+    ]
+
+
+def _load_sent(job: tuple[Path, str, bool | None]) -> bytes | SourceFile | InputError:
+    """``_load_job`` in a worker: the file as marshalled plain data, which the parent
+    reads back several times faster than pickled objects."""
+    result = _load_job(job)
+    if isinstance(result, InputError):
+        return result
+    try:
+        return marshal.dumps(to_plain(result))
+    except ValueError:  # a value marshal cannot hold (rare): pickled as it is
+        return result
 
 
 def _end_with_parent(parent: int) -> None:

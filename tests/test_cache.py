@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from fluxnotify.cache import FileCache, cache_file
+from fluxnotify.cache import FileCache, cache_file, read_store, write_store
 from fluxnotify.engine import Options, validate
 
 ALERT = """apiVersion: notification.toolkit.fluxcd.io/v1beta3
@@ -35,9 +35,20 @@ spec:
 """
 
 
+def _age(folder: Path, seconds: int = 60) -> None:
+    """Date every file back: a file written within the last clock tick is never trusted."""
+    past = int((Path(folder).stat().st_mtime - seconds) * 1e9)
+    for path in folder.rglob("*.yaml"):
+        os.utime(path, ns=(past, past))
+
+
 def project(tmp_path: Path) -> Path:
     (tmp_path / "alert.yaml").write_text(ALERT)
     (tmp_path / "provider.yaml").write_text(PROVIDER.format(name="slack"))
+    # the provider old enough to be trusted; the alert just written, so that no run is
+    # answered by the report memo
+    past = int((tmp_path.stat().st_mtime - 60) * 1e9)
+    os.utime(tmp_path / "provider.yaml", ns=(past, past))
     return tmp_path / "alert.yaml"
 
 
@@ -50,6 +61,12 @@ def own_cache_dir(
     return folder
 
 
+def stored(root: Path) -> dict[str, Any]:
+    data = read_store(cache_file(root))
+    assert isinstance(data, dict)
+    return data
+
+
 def rules(tmp_path: Path, target: Path, cache: bool = True) -> list[str]:
     report = validate(Options(paths=(str(target),), root=tmp_path, cache=cache))
     return [f.rule for f in report.findings]
@@ -58,14 +75,12 @@ def rules(tmp_path: Path, target: Path, cache: bool = True) -> list[str]:
 def test_unchanged_files_are_read_from_the_cache(tmp_path: Path) -> None:
     alert = project(tmp_path)
     assert rules(tmp_path, alert) == []
-    stored = json.loads(cache_file(tmp_path).read_text())["files"]
-    assert list(stored) == [str(tmp_path / "provider.yaml")]  # targets are not cached
+    data = stored(tmp_path)
+    assert list(data["files"]) == [str(tmp_path / "provider.yaml")]  # named files are not
     # Change what the cache holds without touching the file's stamp: the cache is used.
     key = str(tmp_path / "provider.yaml")
-    stored[key][5][0][1]["metadata"]["name"] = "renamed"
-    data = json.loads(cache_file(tmp_path).read_text())
-    data["files"] = stored
-    cache_file(tmp_path).write_text(json.dumps(data))
+    data["files"][key][2][9][0][1]["metadata"]["name"] = "renamed"
+    write_store(cache_file(tmp_path), data)
     assert rules(tmp_path, alert) == ["provider-ref"]
     assert rules(tmp_path, alert, cache=False) == []
 
@@ -100,7 +115,7 @@ def test_no_cache_writes_nothing(tmp_path: Path, own_cache_dir: Path) -> None:
 def test_a_broken_cache_file_is_ignored(tmp_path: Path) -> None:
     alert = project(tmp_path)
     cache_file(tmp_path).parent.mkdir(parents=True, exist_ok=True)
-    cache_file(tmp_path).write_text("{not json")
+    cache_file(tmp_path).write_bytes(b"\x00\x01not marshal")
     assert rules(tmp_path, alert) == []
     assert FileCache(tmp_path).entries  # rewritten, readable again
 
@@ -125,22 +140,15 @@ def test_the_user_cache_folder_by_default(tmp_path: Path, monkeypatch: pytest.Mo
 def test_a_cache_file_of_another_root_is_not_used(tmp_path: Path) -> None:
     alert = project(tmp_path)
     assert rules(tmp_path, alert) == []
-    data = json.loads(cache_file(tmp_path).read_text())
+    data = stored(tmp_path)
     data["root"] = "/somewhere/else"
-    cache_file(tmp_path).write_text(json.dumps(data))
+    write_store(cache_file(tmp_path), data)
     assert FileCache(tmp_path).entries == {}
 
 
 # The memo of whole Reports (cache.ReportMemo): an unchanged repository is not read again.
 
 BROKEN_ALERT = ALERT.replace("eventSeverity: error", "eventSeverity: warn")
-
-
-def _age(folder: Path, seconds: int = 60) -> None:
-    """Date every file back: a file written within the last clock tick is never trusted."""
-    past = int((Path(folder).stat().st_mtime - seconds) * 1e9)
-    for path in folder.rglob("*.yaml"):
-        os.utime(path, ns=(past, past))
 
 
 def _forbid_reading(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -233,12 +241,13 @@ def test_a_damaged_memo_is_ignored(tmp_path: Path, own_cache_dir: Path, damage: 
     elif damage == "garbage":
         blob = b"\x00" * 40
     else:  # a valid checksum over data of another shape
-        payload = marshal.dumps(
-            {
-                "stamps": marshal.loads(blob[4:])["stamps"],
-                "taken": 1 << 62,
-                "entries": dict.fromkeys(marshal.loads(blob[4:])["entries"], (1, 2)),
-            }
+        import io
+
+        stream = io.BytesIO(blob[4:])
+        header = marshal.load(stream)
+        entries = marshal.load(stream)
+        payload = marshal.dumps({**header, "taken": 1 << 62}) + marshal.dumps(
+            dict.fromkeys(entries, (1, 2))
         )
         blob = zlib.crc32(payload).to_bytes(4, "big") + payload
     memo.write_bytes(blob)
@@ -259,28 +268,50 @@ def test_standard_input_is_never_memoised(
 @pytest.mark.parametrize(
     "entry",
     [
-        "not a list",
-        [1, 2, 3],
-        [1, 2, "three", None, False, []],
-        [1, 2, 1, None, False, [[0, {"kind": "Provider"}]]],  # no apiVersion
-        [1, 2, 1, None, False, [["zero", {"apiVersion": "v1", "kind": "Secret"}]]],
+        "not a tuple",
+        (1, 2),
+        ("stamp", 0, (1, None, False, True, None, [], None, None, None), ((), None)),
+        ("stamp", 0, ("one", None, False, True, None, [], None, None, None, []), ((), None)),
+        (
+            "stamp",
+            0,
+            (1, None, False, True, None, [], None, None, None, [(0, {"kind": "X"}, None)]),
+            ((), None),
+        ),
+        (
+            "stamp",
+            0,
+            (1, None, False, True, None, [], None, None, None, [(0, "text", None)]),
+            ((), None),
+        ),
+        ("stamp", 0, (1, None, False, True, ("one",), [], None, None, None, []), ((), None)),
+        ("stamp", 0, (1, None, False, True, None, [], None, None, None, []), "no facts"),
     ],
-    ids=["string", "short", "count-not-int", "no-api-version", "index-not-int"],
+    ids=[
+        "string",
+        "short",
+        "plain-short",
+        "count-not-int",
+        "no-api-version",
+        "not-a-map",
+        "syntax",
+        "facts-not-a-tuple",
+    ],
 )
 def test_an_entry_of_the_wrong_shape_is_discarded(tmp_path: Path, entry: object) -> None:
-    """Valid JSON of the wrong shape (edited, truncated, another tool's) is read again,
-    never trusted and never an internal error."""
+    """Data of the wrong shape behind a valid checksum (another version's, another tool's)
+    is read again, never trusted and never an internal error."""
     alert = project(tmp_path)
     assert rules(tmp_path, alert) == []
-    data = json.loads(cache_file(tmp_path).read_text())
+    data = stored(tmp_path)
     key = str(tmp_path / "provider.yaml")
-    stat = os.stat(key)
-    if isinstance(entry, list) and len(entry) == 6:
-        entry = [stat.st_size, stat.st_mtime_ns, *entry[2:]]
+    good = data["files"][key]
+    if isinstance(entry, tuple) and entry[0] == "stamp":
+        entry = (good[0], *entry[1:])
     data["files"][key] = entry
-    cache_file(tmp_path).write_text(json.dumps(data))
+    write_store(cache_file(tmp_path), data)
     assert rules(tmp_path, alert) == []
-    assert json.loads(cache_file(tmp_path).read_text())["files"][key][0] == stat.st_size
+    assert stored(tmp_path)["files"][key] == good
 
 
 def test_a_file_modified_as_the_cache_was_written_is_read_again(tmp_path: Path) -> None:
@@ -290,12 +321,13 @@ def test_a_file_modified_as_the_cache_was_written_is_read_again(tmp_path: Path) 
     assert rules(tmp_path, alert) == []
     provider = tmp_path / "provider.yaml"
     written = os.stat(cache_file(tmp_path)).st_mtime_ns
-    stored = json.loads(cache_file(tmp_path).read_text())
+    data = stored(tmp_path)
     provider.write_text(PROVIDER.format(name="slock"))  # same size
     # the stamp the cache holds, and at the same time as the cache write
     os.utime(provider, ns=(written, written))
-    stored["files"][str(provider)][1] = written
-    cache_file(tmp_path).write_text(json.dumps(stored))
+    _, level, plain, facts = data["files"][str(provider)]
+    data["files"][str(provider)] = ((provider.stat().st_size, written), level, plain, facts)
+    write_store(cache_file(tmp_path), data)
     os.utime(cache_file(tmp_path), ns=(written, written))
     assert rules(tmp_path, alert) == ["provider-ref"]
 
@@ -312,8 +344,74 @@ def test_edited_package_code_is_not_answered_from_the_memo(
     first = validate(options)
     edited = (*cache._code_stamp(), ("/edited/rule.py", 1, 1))
     monkeypatch.setattr(cache, "_code_stamp", lambda: edited)
+    monkeypatch.setattr(cache, "_IDENTITY", None)  # worked out once per process
     _forbid_reading(monkeypatch)
     with pytest.raises(AssertionError, match="the project was read"):
         validate(options)
     monkeypatch.undo()
     assert validate(options) == first
+
+
+def test_files_of_a_walked_folder_come_from_the_cache(tmp_path: Path) -> None:
+    """A whole-tree re-run reads only what changed: the files of the walk come from the
+    cache as much as the references do (files named one by one are always read)."""
+    from fluxnotify.cache import TARGET
+
+    (tmp_path / "alert.yaml").write_text(BROKEN_ALERT)
+    (tmp_path / "provider.yaml").write_text(PROVIDER.format(name="slack"))
+    _age(tmp_path)
+    walk = Options(paths=(str(tmp_path),), root=tmp_path)
+    assert [f.rule for f in validate(walk).findings] == ["schema"]
+    data = stored(tmp_path)
+    key = str(tmp_path / "alert.yaml")
+    _stamp, level, plain, _facts = data["files"][key]
+    assert level == TARGET
+    plain[9][0][1]["spec"]["eventSeverity"] = "error"  # what the cache says, not the file
+    write_store(cache_file(tmp_path), data)
+    # other options, so that the report memo does not answer
+    other = walk._replace(disable=("secret-ref",))
+    assert [f.rule for f in validate(other).findings] == []
+    assert [f.rule for f in validate(other._replace(cache=False)).findings] == ["schema"]
+    named = Options(paths=(key,), root=tmp_path, disable=("secret-ref",))
+    assert [f.rule for f in validate(named).findings] == ["schema"]
+
+
+def test_a_file_read_only_for_references_is_read_again_as_a_target(tmp_path: Path) -> None:
+    """What was kept of a file outside the targets (objects maybe only scanned) does not
+    stand for the file when a folder walk checks it."""
+    from fluxnotify.cache import REFERENCES, TARGET
+
+    alert = project(tmp_path)
+    assert rules(tmp_path, alert) == []
+    data = stored(tmp_path)
+    key = str(tmp_path / "provider.yaml")
+    _stamp, level, plain, _facts = data["files"][key]
+    assert level == REFERENCES
+    plain[9][0][1]["spec"]["type"] = "no-such-type"
+    write_store(cache_file(tmp_path), data)
+    walk = Options(paths=(str(tmp_path),), root=tmp_path)
+    assert [f.rule for f in validate(walk).findings] == []  # read from the file
+    assert stored(tmp_path)["files"][key][1] == TARGET
+
+
+def test_the_graph_of_the_last_run_is_reused_while_what_it_reads_is_unchanged(
+    tmp_path: Path,
+) -> None:
+    """Where each object is applied is worked out again only when a file changed in a way
+    the graph reads (a kustomization, an object's namespace...), not for every edit."""
+    from fluxnotify.cache import graph_file
+
+    alert = project(tmp_path)
+    assert rules(tmp_path, alert) == []
+    data = read_store(graph_file(tmp_path))
+    assert isinstance(data, dict)
+    assert data["graph"][0] == []  # no Flux Kustomization: every object where it says
+    # What the store says, not the files: the Provider applied in another namespace.
+    data["graph"][0].append((str(tmp_path / "provider.yaml"), 0, [(None, "elsewhere")]))
+    write_store(graph_file(tmp_path), data)
+    # The alert edited without changing what the graph reads: the stored graph is used.
+    alert.write_text(ALERT.replace("eventSeverity: error", "eventSeverity: info"))
+    assert rules(tmp_path, alert) == ["provider-ref"]
+    # A kustomization added: the graph is built again, from the files.
+    (tmp_path / "kustomization.yaml").write_text("resources:\n- provider.yaml\n- alert.yaml\n")
+    assert rules(tmp_path, alert) == []

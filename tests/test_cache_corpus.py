@@ -313,4 +313,4 @@ def test_warm_cold_and_uncached_runs_agree_after_edits(
         # all of the project.
         not_cached.update(changed, editor.renamed, targets)
         assert read_warm <= len(not_cached)
-        assert read_all == len(project_listing(repo, DEFAULT_EXCLUDES))
+        assert read_all == len(project_listing(repo, DEFAULT_EXCLUDES).paths)
