@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from validate_support import at, write
 
+from fluxnotify import parsing
 from fluxnotify.parsing import MAX_FILE_BYTES, is_relevant, load
+from fluxnotify.positions import lf_breaks_only
 
 MULTI = """
 # a comment before the first document
@@ -225,3 +230,131 @@ def test_a_listed_file_that_is_gone_or_a_dangling_link_is_a_note(tmp_path: Path)
     (tmp_path / "link.yaml").symlink_to("nowhere.yaml")
     link = load(tmp_path / "link.yaml", "link.yaml", full=True)
     assert link.note == "a symbolic link to nothing (nowhere.yaml): skipped"
+
+
+class _Reference(parsing._Loader):
+    """The loader as it was before the resolver memo and the direct construction:
+    PyYAML's own resolver and SafeConstructor (with the duplicate-key records and the
+    string timestamps and `=` of parsing._Loader)."""
+
+    resolve = yaml.resolver.BaseResolver.resolve  # type: ignore[assignment]
+
+
+def _typed(value: Any, open_: set[int]) -> Any:
+    """``value`` with the type of every part spelled out (1 == 1.0 == True, nan != nan)."""
+    if id(value) in open_:
+        return ("recursive",)
+    if isinstance(value, dict | list):
+        open_.add(id(value))
+        if isinstance(value, dict):
+            typed = ("dict", [(_typed(k, open_), _typed(v, open_)) for k, v in value.items()])
+        else:
+            typed = ("list", [_typed(v, open_) for v in value])
+        open_.discard(id(value))
+        return typed
+    return (type(value).__name__, repr(value))
+
+
+def _constructed(text: str, reference: bool) -> Any:
+    """Every document of ``text`` as built by the reference or by parsing._construct, with
+    the duplicate-key records, or the error raised."""
+    loader = (_Reference if reference else parsing._Loader)(text)
+    documents = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if reference:
+                documents.append(loader.construct_document(node))
+            else:
+                documents.append(parsing._construct(loader, node, "&" in text and "*" in text))
+    except Exception as exc:  # the same failure, raised the same way
+        return ("error", type(exc).__name__, str(exc))
+    finally:
+        loader.dispose()
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(10_000)  # the deep-nesting case
+    try:
+        return repr([_typed(d, set()) for d in documents]), loader.duplicate_keys
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+EDGE_CASES = {
+    "yaml 1.1 ints": "a: 0x1f\nb: 0o17\nc: 017\nd: 0b101\ne: 1_000\nf: 1:30\ng: -1:30:00\n"
+    "h: +12\ni: 0\nj: -0\nk: 08\nl: 1_2:3\n",
+    "floats": "a: 1.5\nb: 1e3\nc: 1.0e+3\nd: .inf\ne: -.Inf\nf: .NaN\ng: 1:30.5\nh: 6.8523015e+5\n"
+    "i: 1_000.5\nj: .5\nk: -.5\nl: 1.\n",
+    "bools and nulls": "a: yes\nb: No\nc: ON\nd: off\ne: y\nf: n\ng: True\nh: FALSE\ni: ~\n"
+    "j: null\nk: Null\nl:\nm: NULL\nn: nul\n",
+    "timestamps and value": "a: 2001-12-14t21:59:43.10-05:00\nb: 2002-12-14\nc: =\n=: d\n"
+    "e: 2001-12-14 21:59:43.10 -5\n",
+    "quoted and explicit": "a: '12'\nb: \"yes\"\nc: !!str 12\nd: !!int \"12\"\ne: !!float '1'\n"
+    "f: ! 12\ng: !!null ''\nh: !!bool 'on'\ni: !!timestamp 2002-12-14\nj: !!map {k: v}\n"
+    "l: !!seq [1]\n",
+    "binary, set, omap, pairs": "a: !!binary aGVsbG8=\nb: !!set {x, y}\n"
+    "c: !!omap [{x: 1}, {y: 2}]\nd: !!pairs [{x: 1}, {x: 2}]\n",
+    "bad explicit scalars": "a: !!int x\n",
+    "bad bool": "a: !!bool maybe\n",
+    "custom tag": "a: !Ref x\n",
+    "tag on a collection": "a: !!str [1]\n",
+    "merge keys": "base: &b {x: 1, y: 2}\nother: &o {z: 3}\n"
+    "one:\n  <<: *b\n  x: 9\nmany:\n  <<: [*b, *o]\ninline:\n  <<: {q: 1}\n",
+    "scalar aliases": "metadata:\n  name: &app web\n  labels:\n    app: *app\n    other: *app\n",
+    "collection aliases": "a: &l [1, 2]\nb: *l\nc: &m {k: v}\nd: [*m, *m]\n",
+    "recursive alias": "a: &r [1, *r]\n",
+    "duplicate keys": "a: 1\nb: {x: 1, x: 2}\na: 2\nc: [{y: 1, y: 1}]\n1: a\n1.0: b\n"
+    "true: c\nyes: d\n.nan: e\n.nan: f\n",
+    "duplicates beside merges": "base: &b {x: 1}\nm:\n  <<: *b\n  <<: *b\n  x: 2\n  x: 3\n",
+    "crlf": "apiVersion: v1\r\nkind: Secret\r\nmetadata:\r\n  name: s\r\nstringData:\r\n"
+    "  k: |\r\n    line one\r\n    line two\r\n",
+    "non-string keys": "1: a\ntrue: b\n~: c\n1.5: d\n0x10: e\n2002-12-14: f\n",
+    "collection keys": "? [a, b]\n: c\n",
+    "mapping keys": "? {a: 1}\n: b\n",
+    "documents": "---\n---\n42\n---\n- a\n- 1\n---\n'just text'\n...\n",
+    "flow style": "{a: [1, {b: 2.5}], c: 'x', d: \"y\\n\"}\n",
+    "deep nesting": "a: " + "[" * 900 + "]" * 900 + "\n",
+    "quoted merge key": "'<<': {x: 1}\n\"<<\": 2\n",
+    "block scalars": "a: |\n  text\n  more\nb: >-\n  folded\n  text\nc: |+\n  kept\n\n",
+}
+
+
+@pytest.mark.parametrize("text", EDGE_CASES.values(), ids=EDGE_CASES.keys())
+def test_construction_matches_pyyaml_on_edge_cases(text: str) -> None:
+    assert _constructed(text, reference=False) == _constructed(text, reference=True)
+
+
+def test_plain_yaml_is_built_without_pyyaml_constructor() -> None:
+    """The direct construction covers manifests' YAML 1.1 scalars, and leaves what it does
+    not handle (merge keys, tags, duplicate keys, shared collections) to PyYAML."""
+    for name in ("yaml 1.1 ints", "floats", "bools and nulls", "timestamps and value"):
+        loader = parsing._Loader(EDGE_CASES[name] + "z: [1, {x: 0x1f}]\n")
+        assert parsing._plain(loader.get_single_node(), None)["z"] == [1, {"x": 31}]
+    for name in (
+        "merge keys",
+        "binary, set, omap, pairs",
+        "duplicate keys",
+        "collection aliases",
+        "custom tag",
+    ):
+        loader = parsing._Loader(EDGE_CASES[name])
+        with pytest.raises(parsing._NotPlain):
+            parsing._plain(loader.get_single_node(), set())
+    loader = parsing._Loader(EDGE_CASES["scalar aliases"])
+    assert parsing._plain(loader.get_single_node(), set())["metadata"]["labels"]["app"] == "web"
+
+
+@pytest.mark.needs_shared
+def test_construction_matches_pyyaml_on_the_corpus(shared: Path) -> None:
+    """Every YAML file of the corpus builds the same documents, types included, and the
+    same duplicate-key records (or fails the same way) as with PyYAML's constructor."""
+    files = 0
+    for path in sorted((shared / "corpus").rglob("*")):
+        if path.suffix not in (".yaml", ".yml") or not path.is_file():
+            continue
+        try:
+            text = lf_breaks_only(path.read_bytes().decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            continue
+        files += 1
+        assert _constructed(text, reference=False) == _constructed(text, reference=True), path
+    assert files > 4000
