@@ -54,6 +54,8 @@ BOOTSTRAP_KINDS = frozenset(
 )
 
 _HELM_GROUP = "helm.toolkit.fluxcd.io"
+#: the only kind ``generated_from`` makes anything from
+GENERATING_KIND = "HelmRelease"
 
 
 def made_at_bootstrap(kind: str, name: str) -> bool:
@@ -63,7 +65,7 @@ def made_at_bootstrap(kind: str, name: str) -> bool:
 
 def generated_from(doc: Document, placement: Placement) -> Iterator[GeneratedObject]:
     """What a controller makes from ``doc`` applied at ``placement``."""
-    if doc.kind != "HelmRelease" or doc.group != _HELM_GROUP or not doc.name:
+    if doc.kind != GENERATING_KIND or doc.group != _HELM_GROUP or not doc.name:
         return
     chart = doc.spec.get("chart")
     template = chart.get("spec") if isinstance(chart, dict) else None

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple, TypeVar
 
-from fluxnotify.generated import GeneratedObject, generated_from
+from fluxnotify.generated import GENERATING_KIND, GeneratedObject, generated_from
 from fluxnotify.graph import Graph
 from fluxnotify.model import Document, Placement, SourceFile
 
@@ -43,57 +43,58 @@ def clusters_match(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b
 
 
+#: the kinds ``_secret_source`` reads a Secret from
+_SECRET_KINDS = frozenset({"Secret", "ExternalSecret", "SealedSecret"})
+
+
 class Index:
+    """Tables built on first use, per kind or per name: a run that checks three objects in a
+    project of thousands asks about a few kinds and names, and pays only for those."""
+
     def __init__(self, documents: Iterable[Document], graph: Graph) -> None:
         self.graph = graph
         #: what rules work out once per project from the whole index (see ``derived``)
-        self._derived: dict[Callable[[Index], Any], Any] = {}
-        self._by_kind_name: dict[tuple[str, str], list[Placed]] = defaultdict(list)
-        self._by_kind: dict[str, list[Placed]] = defaultdict(list)
-        self._secrets: dict[str, list[SecretSource]] = defaultdict(list)
-        self._by_placement: dict[str, dict[Placement, list[Placed]]] = {}
-        #: objects controllers create from the documents (generated.py), by (kind, name)
-        self._generated: dict[tuple[str, str], list[GeneratedObject]] = defaultdict(list)
+        self._derived: dict[tuple[Callable[..., Any], tuple[Any, ...]], Any] = {}
+        self._docs: dict[str, list[Document]] = defaultdict(list)
+        #: the documents that may provide a Secret, in project order
+        self._secret_docs: list[Document] = []
         for doc in documents:
-            for placement in graph.of(doc):
-                for made in generated_from(doc, placement):
-                    self._generated[(made.kind, made.name)].append(made)
-                placed = Placed(doc, placement)
-                self._by_kind[doc.kind].append(placed)
-                if doc.name is not None:
-                    self._by_kind_name[(doc.kind, doc.name)].append(placed)
-                source = _secret_source(doc, placement)
-                if source is not None:
-                    self._secrets[source.name].append(source)
-        for generated in graph.generated:
-            self._secrets[generated.name].append(
-                SecretSource(
-                    "secretGenerator",
-                    generated.name,
-                    generated.placement,
-                    generated.keys,
-                    None,
-                    None,
-                    generated.kustomization,
-                )
-            )
+            kind = doc.kind
+            self._docs[kind].append(doc)
+            if kind in _SECRET_KINDS:
+                self._secret_docs.append(doc)
+        self._by_kind: dict[str, list[Placed]] = {}
+        self._names: dict[str, dict[str, list[Document]]] = {}
+        self._by_kind_name: dict[tuple[str, str], list[Placed]] = {}
+        self._by_placement: dict[str, dict[Placement, list[Placed]]] = {}
+        self._secrets: dict[str, list[SecretSource]] | None = None
+        #: objects controllers create from the documents (generated.py), by (kind, name)
+        self._generated: dict[tuple[str, str], list[GeneratedObject]] | None = None
 
-    def derived(self, build: Callable[[Index], _T]) -> _T:
-        """``build(self)``, made once per index: the pairwise rules group every object once,
-        not once per object they check."""
-        if build not in self._derived:
-            self._derived[build] = build(self)
-        result: _T = self._derived[build]
+    def derived(self, build: Callable[..., _T], *args: Any) -> _T:
+        """``build(self, *args)``, made once per index: the pairwise rules group every object
+        once, not once per object they check."""
+        key = (build, args)
+        if key not in self._derived:
+            self._derived[key] = build(self, *args)
+        result: _T = self._derived[key]
         return result
 
     def placements(self, doc: Document) -> set[Placement]:
         return self.graph.of(doc)
 
     def defines(self, kind: str) -> bool:
-        return bool(self._by_kind.get(kind))
+        return bool(self._docs.get(kind))
 
     def of_kind(self, kind: str) -> list[Placed]:
-        return self._by_kind.get(kind, [])
+        """Every object of ``kind`` at each of its placements, in project order."""
+        found = self._by_kind.get(kind)
+        if found is None:
+            of = self.graph.of
+            found = self._by_kind[kind] = [
+                Placed(doc, placement) for doc in self._docs.get(kind, ()) for placement in of(doc)
+            ]
+        return found
 
     def at(self, kind: str, placement: Placement) -> list[Placed]:
         """Objects of ``kind`` with exactly this placement."""
@@ -105,7 +106,20 @@ class Index:
         return by_placement.get(placement, [])
 
     def named(self, kind: str, name: str) -> list[Placed]:
-        return self._by_kind_name.get((kind, name), [])
+        """Objects of ``kind`` called ``name`` at each of their placements, in project order."""
+        found = self._by_kind_name.get((kind, name))
+        if found is None:
+            names = self._names.get(kind)
+            if names is None:
+                names = self._names[kind] = defaultdict(list)
+                for doc in self._docs.get(kind, ()):
+                    if doc.name is not None:
+                        names[doc.name].append(doc)
+            of = self.graph.of
+            found = self._by_kind_name[(kind, name)] = [
+                Placed(doc, placement) for doc in names.get(name, ()) for placement in of(doc)
+            ]
+        return found
 
     def find(self, kind: str, name: str, placement: Placement) -> list[Placed]:
         """Objects of ``kind`` and ``name`` that may be in the same namespace and cluster."""
@@ -119,6 +133,11 @@ class Index:
     def generated(self, kind: str, name: str, placement: Placement) -> list[GeneratedObject]:
         """Objects of ``kind`` and ``name`` a controller creates there (a HelmChart from a
         HelmRelease): not in the repository, but as real as the objects that are."""
+        if self._generated is None:
+            self._generated = defaultdict(list)
+            for placed in self.of_kind(GENERATING_KIND):
+                for made in generated_from(placed.doc, placed.placement):
+                    self._generated[(made.kind, made.name)].append(made)
         return [
             g
             for g in self._generated.get((kind, name), [])
@@ -126,14 +145,37 @@ class Index:
             and (g.placement.namespace is None or g.placement.namespace == placement.namespace)
         ]
 
+    def _secret_sources(self) -> dict[str, list[SecretSource]]:
+        if self._secrets is None:
+            self._secrets = defaultdict(list)
+            of = self.graph.of
+            for doc in self._secret_docs:
+                for placement in of(doc):
+                    source = _secret_source(doc, placement)
+                    if source is not None:
+                        self._secrets[source.name].append(source)
+            for generated in self.graph.generated:
+                self._secrets[generated.name].append(
+                    SecretSource(
+                        "secretGenerator",
+                        generated.name,
+                        generated.placement,
+                        generated.keys,
+                        None,
+                        None,
+                        generated.kustomization,
+                    )
+                )
+        return self._secrets
+
     def secrets_named(self, name: str) -> list[SecretSource]:
         """Everything that provides a Secret called ``name``, in any namespace."""
-        return self._secrets.get(name, [])
+        return self._secret_sources().get(name, [])
 
     def secrets(self, name: str, placement: Placement) -> list[SecretSource]:
         return [
             s
-            for s in self._secrets.get(name, [])
+            for s in self._secret_sources().get(name, [])
             if clusters_match(s.placement.cluster, placement.cluster)
             and (s.placement.namespace is None or s.placement.namespace == placement.namespace)
         ]

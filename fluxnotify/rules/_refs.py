@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fluxnotify import fluxversion
 from fluxnotify.model import Document
 from fluxnotify.schemas import POST_BUILD_VAR
+
+if TYPE_CHECKING:
+    from fluxnotify.index import Index, Placed
 
 
 def is_notification(doc: Document, *kinds: str) -> bool:
@@ -32,3 +35,19 @@ def sources(doc: Document) -> Iterator[tuple[int, dict[str, Any], str]]:
     for index, entry in enumerate(entries):
         if isinstance(entry, dict):
             yield index, entry, field
+
+
+def referrers(objects: Index, kind: str, field: str) -> dict[str | None, list[Placed]]:
+    """The notification objects of ``kind`` by ``ref_name(spec, field)`` (None: no literal
+    name), in project order: made once per index, so a rule that asks "which Providers read
+    this Secret?" for each Secret looks up its name instead of walking every Provider."""
+    return objects.derived(_referrers, kind, field)
+
+
+def _referrers(objects: Index, kind: str, field: str) -> dict[str | None, list[Placed]]:
+    table: dict[str | None, list[Placed]] = {}
+    for placed in objects.of_kind(kind):
+        doc = placed.doc
+        if is_notification(doc, kind):
+            table.setdefault(ref_name(doc.spec, field), []).append(placed)
+    return table

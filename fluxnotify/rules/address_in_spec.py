@@ -18,6 +18,7 @@ SUMMARY = "spec.address holds a webhook URL or other credential: it belongs in t
 ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
+KINDS: frozenset[str] | None = frozenset({"Provider"})
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:

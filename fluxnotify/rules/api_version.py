@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fluxnotify import fluxversion
+from fluxnotify import apiversions_data, fluxversion
 from fluxnotify.fluxversion import Served
 from fluxnotify.model import Context, Document, Problem, Severity
 
@@ -24,6 +24,7 @@ SUMMARY = (
 ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
+KINDS: frozenset[str] | None = frozenset(kind for _group, kind in apiversions_data.KINDS)
 
 _NOTIFICATION_KINDS = ("Alert", "Provider", "Receiver")
 

@@ -8,9 +8,11 @@ with these names (mypy checks each module against its kind's protocol):
   configuration (or, see below, the project) turns it on;
 - a document rule also says what it needs from the engine:
   ``NEEDS_SCHEMA_ISSUES`` (the engine validates the object against its schema
-  only when an enabled rule needs the result) and
+  only when an enabled rule needs the result),
   ``ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED`` (turned on when the repository
-  runs the controllers with ``--no-cross-namespace-refs=true``);
+  runs the controllers with ``--no-cross-namespace-refs=true``) and ``KINDS``
+  (the kinds ``check`` can report on, None for any: the engine calls it only
+  for those, as most of a repository is objects no notification rule reads);
 - and its check: ``check(doc, ctx)`` for each object, ``check_file(source)``
   for each file, or ``check_suppressions(unused)`` for the suppression
   comments of a file that silenced nothing.
@@ -40,6 +42,7 @@ class Rule(Protocol):
 class DocumentRule(Rule, Protocol):
     NEEDS_SCHEMA_ISSUES: bool
     ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED: bool
+    KINDS: frozenset[str] | None
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Problem]: ...
 

@@ -21,7 +21,7 @@ from fluxnotify.index import clusters_match
 from fluxnotify.model import Context, Document, Placement, Problem, Severity
 from fluxnotify.providertypes import COMMIT_STATUS_TYPES
 from fluxnotify.rules._credentials import is_placeholder
-from fluxnotify.rules._refs import is_notification, ref_name, sources
+from fluxnotify.rules._refs import is_notification, ref_name, referrers, sources
 from fluxnotify.schemas import POST_BUILD_VAR
 
 ID = "commit-status-repository"
@@ -30,6 +30,7 @@ SUMMARY = "a commit-status Provider addresses a repository its Alerts' commits a
 ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
+KINDS: frozenset[str] | None = frozenset({"Provider"})
 
 _SOURCE_KINDS = ("GitRepository", "OCIRepository", "Bucket")
 #: Sentinel: a source that may carry a commit from a repository the project does not show.
@@ -123,14 +124,11 @@ def _repositories(
 def _synced(doc: Document, ctx: Context, placement: Placement) -> list[tuple[tuple[str, str], str]]:
     """What the Alerts using this Provider watch, as repositories."""
     out: list[tuple[tuple[str, str], str]] = []
-    for placed in ctx.objects.of_kind("Alert"):
+    for placed in referrers(ctx.objects, "Alert", "providerRef").get(doc.name, ()):
         alert = placed.doc
-        if (
-            not is_notification(alert, "Alert")
-            or ref_name(alert.spec, "providerRef") != doc.name
-            or not clusters_match(placed.placement.cluster, placement.cluster)
-            or placed.placement.namespace not in (None, placement.namespace)
-        ):
+        if not clusters_match(
+            placed.placement.cluster, placement.cluster
+        ) or placed.placement.namespace not in (None, placement.namespace):
             continue
         for _, entry, _ in sources(alert):
             kind, name = entry.get("kind"), entry.get("name")

@@ -19,6 +19,7 @@ SUMMARY = "a source in another namespace (blocked with --no-cross-namespace-refs
 ENABLED_BY_DEFAULT = False
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = True
+KINDS: frozenset[str] | None = frozenset({"Alert", "Receiver"})
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:

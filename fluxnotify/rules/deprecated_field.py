@@ -18,6 +18,7 @@ SUMMARY = "a deprecated field: Alert summary, Provider proxy and interval"
 ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
+KINDS: frozenset[str] | None = None  # any kind of the notification API group
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:

@@ -33,6 +33,7 @@ SUMMARY = (
 ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
+KINDS: frozenset[str] | None = frozenset({"Alert"})
 
 #: (kind, namespace, name) of an event source; name may be "*"
 Source = tuple[str, str, str]

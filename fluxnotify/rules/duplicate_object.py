@@ -18,8 +18,10 @@ were named. For the same reason "identical" is decided on the documents as
 written in their files, read again, not on what was loaded (files nobody named
 are only scanned for names).
 
-Definitions are grouped by (kind, group, name, placement) once per project:
-each gets one finding naming the first other, so N copies cost N, not N².
+Definitions are grouped by (kind, group, name, placement), for each kind and
+name the first time one is checked (from ``Index.named``, so checking one file
+in a big project groups only its objects' namesakes): each gets one finding
+naming the first other, so N copies cost N, not N².
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ SUMMARY = (
 ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
+KINDS: frozenset[str] | None = RELEVANT_KINDS
 
 _NOT_OBJECTS = ("kustomize.config.k8s.io",)
 
@@ -145,27 +148,38 @@ class _Texts:
 
 
 class _Groups:
+    """The groups of the project, made per (kind, name) when first asked about: a run that
+    checks one file groups only the objects named like the ones in it."""
+
     def __init__(self, objects: Index) -> None:
         self.objects = objects
         self.texts = _Texts()
         self.groups: dict[tuple[Any, ...], _Group] = {}
-        for kind in sorted(RELEVANT_KINDS):
-            for placed in objects.of_kind(kind):
-                key = _key(placed.doc, placed.placement)
-                if key is None:
+        self._grouped: set[tuple[str, str]] = set()
+
+    def group(self, key: tuple[Any, ...]) -> _Group | None:
+        kind, _group, name = key[:3]
+        if (kind, name) not in self._grouped:
+            self._grouped.add((kind, name))
+            made: list[_Group] = []
+            for placed in self.objects.named(kind, name):
+                other = _key(placed.doc, placed.placement)
+                if other is None:
                     continue
-                group = self.groups.get(key)
+                group = self.groups.get(other)
                 if group is None:
-                    group = self.groups[key] = _Group(placed.placement)
+                    group = self.groups[other] = _Group(placed.placement)
+                    made.append(group)
                 if not group.docs or group.docs[-1] is not placed.doc:
                     group.docs.append(placed.doc)
-        for group in self.groups.values():
-            group.docs.sort(key=_order)
+            for group in made:
+                group.docs.sort(key=_order)
+        return self.groups.get(key)
 
     def verdict(self, doc: Document, placement: Placement) -> tuple[Document, str] | None:
         """The other definition to name and why: ``build``, ``differ`` or ``co-owned``."""
         key = _key(doc, placement)
-        group = self.groups.get(key) if key is not None else None
+        group = self.group(key) if key is not None else None
         if group is None or len(group.docs) < 2:
             return None
         by_build = group.by_build(self.objects)

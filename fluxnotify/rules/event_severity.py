@@ -18,6 +18,7 @@ SUMMARY = "no eventSeverity: the default, info, sends every event, errors includ
 ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
+KINDS: frozenset[str] | None = frozenset({"Alert"})
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:

@@ -28,6 +28,7 @@ SUMMARY = "an eventSource or Receiver resource names an object the repository do
 ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
+KINDS: frozenset[str] | None = frozenset({"Alert", "Receiver"})
 
 #: What Flux (post-build substitution) or a ResourceSet (`<< inputs.x >>`) fills in.
 _TEMPLATE = POST_BUILD_VAR.pattern + r"|<<.*?>>"

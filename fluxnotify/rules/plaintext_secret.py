@@ -14,7 +14,7 @@ from typing import Any
 from fluxnotify.index import plain_values
 from fluxnotify.model import Context, Document, Problem, Severity
 from fluxnotify.rules._credentials import credential_kind, is_credential, is_placeholder
-from fluxnotify.rules._refs import is_notification, ref_name
+from fluxnotify.rules._refs import referrers
 
 ID = "plaintext-secret"
 SEVERITY = Severity.ERROR
@@ -22,6 +22,7 @@ SUMMARY = "a plain (unencrypted) Secret holds a webhook URL or token"
 ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
+KINDS: frozenset[str] | None = frozenset({"Secret"})
 
 #: Keys notification-controller reads credentials from (reference 3b).
 CREDENTIAL_KEYS = ("address", "token", "password", "proxy", "headers")
@@ -31,10 +32,8 @@ def _readers(doc: Document, ctx: Context) -> list[tuple[str, str | None]]:
     """The Providers and Receivers that read this Secret: (``Kind/name``, Provider type)."""
     found: list[tuple[str, str | None]] = []
     for kind in ("Provider", "Receiver"):
-        for placed in ctx.objects.of_kind(kind):
+        for placed in referrers(ctx.objects, kind, "secretRef").get(doc.name, ()):
             other = placed.doc
-            if not is_notification(other, kind) or ref_name(other.spec, "secretRef") != doc.name:
-                continue
             if any(
                 p.namespace == placed.placement.namespace and p.namespace is not None
                 for p in ctx.placements

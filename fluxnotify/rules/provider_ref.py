@@ -19,6 +19,7 @@ SUMMARY = "the Alert's providerRef names no Provider in the Alert's namespace"
 ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
+KINDS: frozenset[str] | None = frozenset({"Alert"})
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:

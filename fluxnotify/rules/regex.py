@@ -18,6 +18,7 @@ SUMMARY = "an inclusionList or exclusionList entry that Go's RE2 would not compi
 ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
+KINDS: frozenset[str] | None = frozenset({"Alert"})
 
 
 def re2_error(pattern: str) -> str | None:

@@ -20,6 +20,7 @@ SUMMARY = "wrong type, value not allowed, missing required field, pattern or len
 ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = True
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
+KINDS: frozenset[str] | None = None
 
 _SEVERITY_HINT = (
     "Flux has two levels: `info` sends every event (errors too), `error` sends only errors;"

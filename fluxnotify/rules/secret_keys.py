@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from fluxnotify import fluxversion, providertypes
 from fluxnotify.model import Context, Document, Problem, Severity
-from fluxnotify.rules._refs import is_notification, ref_name
+from fluxnotify.rules._refs import is_notification, ref_name, referrers
 
 ID = "secret-keys"
 SEVERITY = Severity.ERROR
@@ -21,6 +21,7 @@ SUMMARY = "the Secret's keys cannot work for the Provider type (url instead of a
 ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
+KINDS: frozenset[str] | None = frozenset({"Provider", "Secret"})
 
 #: Keys people write for the endpoint that the controller never reads.
 WRONG_ADDRESS_KEYS = ("url", "webhook", "webhook_url", "webhookUrl", "webhookURL", "uri", "endpoint", "hook", "slack_url", "slack_webhook", "discord_webhook")  # fmt: skip
@@ -159,13 +160,11 @@ def _check_secret(doc: Document, ctx: Context) -> Iterator[Problem]:
     (a commit that changes only the Secret); otherwise the Provider's finding says it."""
     sections = {s: doc.data.get(s) for s in ("stringData", "data")}
     reported: set[str] = set()
-    for placed in ctx.objects.of_kind("Provider"):
+    for placed in referrers(ctx.objects, "Provider", "secretRef").get(doc.name, ()):
         provider = placed.doc
         provider_type = provider.spec.get("type")
         if (
-            not is_notification(provider, "Provider")
-            or not isinstance(provider_type, str)
-            or ref_name(provider.spec, "secretRef") != doc.name
+            not isinstance(provider_type, str)
             or placed.placement not in ctx.placements
             or id(provider.file) in ctx.targets
         ):

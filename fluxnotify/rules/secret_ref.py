@@ -19,6 +19,7 @@ SUMMARY = "a secretRef, certSecretRef or proxySecretRef names no Secret the repo
 ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
+KINDS: frozenset[str] | None = frozenset({"Provider", "Receiver"})
 
 _FIELDS = {
     "Provider": ("secretRef", "certSecretRef", "proxySecretRef"),

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from fluxnotify.model import Context, Document, Problem, Severity
-from fluxnotify.rules._refs import is_notification, ref_name
+from fluxnotify.rules._refs import referrers
 
 ID = "secret-type"
 SEVERITY = Severity.ERROR
@@ -22,6 +22,7 @@ SUMMARY = "a Secret of a built-in type (kubernetes.io/tls, ...) without the keys
 ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
+KINDS: frozenset[str] | None = frozenset({"Secret"})
 
 #: Built-in Secret types and what the API server requires of their keys: every key of
 #: a ``+`` group, or one of a ``|`` group (ValidateSecret in Kubernetes'
@@ -58,17 +59,11 @@ def _readers(doc: Document, ctx: Context) -> list[str]:
     """``Kind/name (field)`` of each Provider and Receiver that reads this Secret."""
     found: list[str] = []
     for kind, fields in _FIELDS.items():
-        for placed in ctx.objects.of_kind(kind):
-            other = placed.doc
-            if not is_notification(other, kind) or placed.placement.namespace is None:
-                continue
-            if not any(p.namespace == placed.placement.namespace for p in ctx.placements):
-                continue
-            found.extend(
-                f"{kind}/{other.name} ({field})"
-                for field in fields
-                if ref_name(other.spec, field) == doc.name
-            )
+        for field in fields:
+            for placed in referrers(ctx.objects, kind, field).get(doc.name, ()):
+                namespace = placed.placement.namespace
+                if namespace is not None and any(p.namespace == namespace for p in ctx.placements):
+                    found.append(f"{kind}/{placed.doc.name} ({field})")
     return sorted(set(found))
 
 

@@ -22,6 +22,7 @@ SUMMARY = "a Slack Provider with no usable address, or an API URL without token 
 ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
+KINDS: frozenset[str] | None = frozenset({"Provider"})
 
 API_URL = "https://slack.com/api/chat.postMessage"
 

@@ -20,6 +20,7 @@ SUMMARY = "namespace '*', a name glob such as app-*, or matchLabels with a speci
 ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = False
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
+KINDS: frozenset[str] | None = frozenset({"Alert", "Receiver"})
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:

@@ -17,6 +17,7 @@ SUMMARY = "a field the schema does not have (typos, fields that belong elsewhere
 ENABLED_BY_DEFAULT = True
 NEEDS_SCHEMA_ISSUES = True
 ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
+KINDS: frozenset[str] | None = None
 
 #: (kind, path) -> where the field really lives.
 _ELSEWHERE: dict[tuple[str, tuple[str | int, ...]], str] = {

@@ -158,6 +158,54 @@ def test_many_copies_give_one_finding_each_naming_the_first(project: Project) ->
     assert sum(second in m for m in messages) == 1
 
 
+def test_each_file_named_alone_gets_the_findings_of_the_whole_run(tmp_path: Path) -> None:
+    """Definitions are grouped per kind and name when first checked: a pre-commit run naming
+    one file must still find its namesakes in files nobody named, across files, folders
+    and Flux Kustomizations, and not mistake another kind, group, namespace or cluster
+    (or a namesake of one of them) for a copy."""
+    project = Project(tmp_path)
+    for cluster in ("prod", "staging"):
+        project.cluster(cluster)
+        for name in ("a", "b"):
+            project.write(
+                f"clusters/{cluster}/{name}.yaml", flux_kustomization(name, f"./{cluster}/{name}")
+            )
+    files = {
+        # prod: the same Provider three times, one copy differs; a namesake Alert and Secret
+        "prod/a/provider.yaml": provider(),
+        "prod/a/alert.yaml": alert("slack"),
+        "prod/b/provider.yaml": provider(),
+        "prod/b/more.yaml": docs(provider(type_="discord"), secret("slack")),
+        # prod: namesakes in another namespace and of another API group
+        "prod/b/other.yaml": docs(
+            provider(namespace="apps"),
+            provider().replace("notification.toolkit.fluxcd.io", "pkg.crossplane.io"),
+        ),
+        # staging: identical copies applied by two Flux Kustomizations; a lone Secret
+        "staging/a/provider.yaml": provider(),
+        "staging/b/provider.yaml": provider(),
+        "staging/b/secret.yaml": secret("slack"),
+        # no cluster: two copies in one file, and one alone in another file
+        "loose/twice.yaml": docs(alert("slack"), alert("slack", severity="info")),
+        "loose/once.yaml": alert("slack"),
+    }
+    for name, text in files.items():
+        project.write(name, text)
+    whole = project.of(project.validate(), RULE)
+    assert {h.path for h in whole} == {
+        "prod/a/provider.yaml",
+        "prod/b/provider.yaml",
+        "prod/b/more.yaml",
+        "staging/a/provider.yaml",
+        "staging/b/provider.yaml",
+        "loose/twice.yaml",
+    }
+    assert {h.severity for h in whole if h.path.startswith("staging")} == {"warning"}
+    for name in files:
+        alone = project.of(project.validate(name), RULE)
+        assert alone == [h for h in whole if h.path == name], name
+
+
 # --- not flagged --------------------------------------------------------------------------
 
 

@@ -233,6 +233,37 @@ def test_only_the_secret_changed(project: Project) -> None:
     ]
 
 
+def test_only_the_secret_changed_among_many_providers(project: Project) -> None:
+    """The Providers reading a Secret are looked up by the name they reference: those in
+    its namespace that name it are heard, the rest (another name, another namespace,
+    another API group's Provider) are not."""
+    crossplane = provider("cloud", type_="github").replace(
+        "notification.toolkit.fluxcd.io/v1beta3", "pkg.crossplane.io/v1"
+    )
+    project.write(
+        "providers.yaml",
+        docs(
+            provider("slack"),
+            provider("other", type_="github", secret="other-url"),
+            provider("gh", type_="github"),
+            provider("elsewhere", "apps", type_="github"),
+            crossplane,
+        ),
+    )
+    project.write("secret.yaml", docs(secret(url="u")))
+    messages = project.messages(project.validate("secret.yaml"), RULE)
+    assert sorted(m.split(":")[0] for m in messages) == [
+        "read by Provider `gh`",
+        "read by Provider `slack`",
+    ]
+    assert "read by Provider `slack`: the Secret has `url`, a key the controller never reads" in (
+        messages
+    )
+    assert any(
+        m.startswith("read by Provider `gh`: a `github` Provider needs `token`") for m in messages
+    )
+
+
 def test_reported_once_when_both_are_checked(project: Project) -> None:
     project.write("provider.yaml", docs(provider()))
     project.write("secret.yaml", docs(secret(url="u")))
