@@ -211,36 +211,78 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _read_so_far(pid: int) -> int:
+    """Bytes ``pid`` has read (``rchar``): its task pipe, then the files it loads."""
+    try:
+        for line in Path(f"/proc/{pid}/io").read_text().splitlines():
+            if line.startswith("rchar:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+#: A worker that has read this much has loaded files: the pool is built and mapping.
+_LOADING = 1 << 20
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM", "SIGINT"])
 def test_loading_workers_end_with_their_parent(tmp_path: Path, sig: str) -> None:
     """Over 1,500 files load in worker processes; killed mid-load, however, the parent
-    takes them along at once instead of leaving them to finish their share."""
+    takes them along at once instead of leaving them to finish their share.
+
+    The signal goes once a worker has read files, not as soon as one exists: then
+    ``Pool()`` may still be starting its threads, and a SIGINT there is not mid-load.
+    (Sent there under load, it left the parent hung at exit, joining workers that the
+    pool's own thread had started again.) Every wait has a deadline; a parent that does
+    not end is made to print its threads' stacks.
+    """
     document = ALERT.lstrip("\n")
     for number in range(1600):
         names = (f"alert-{number * 150 + i}" for i in range(150))
         body = "---\n".join(document.replace("on-call", name) for name in names)
         (tmp_path / f"alerts-{number:04d}.yaml").write_text(body)
-    with subprocess.Popen(
-        [str(CONSOLE_SCRIPT), "validate", "--no-cache", "--format", "json", "."],
-        cwd=tmp_path,
-        env=clean_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    ) as proc:
+    stderr_path = tmp_path / "stderr.txt"  # not YAML: validate does not read it
+    with stderr_path.open("w") as stderr:
+        proc = subprocess.Popen(
+            [str(CONSOLE_SCRIPT), "validate", "--no-cache", "--format", "json", "."],
+            cwd=tmp_path,
+            env=clean_env(PYTHONFAULTHANDLER="1"),  # SIGABRT prints every thread's stack
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    workers: list[int] = []
+    try:
         deadline = time.monotonic() + TIMEOUT
-        workers: list[int] = []
-        while not workers and proc.poll() is None and time.monotonic() < deadline:
+        while proc.poll() is None and time.monotonic() < deadline:
             workers = _children(proc.pid)
+            if any(_read_so_far(w) > _LOADING for w in workers):
+                break
             time.sleep(0.02)
-        if not workers:
-            pytest.skip("the run ended before its workers could be seen (a very fast machine)")
+        else:
+            if proc.poll() is not None:
+                pytest.skip("the run ended before its workers loaded (one CPU, or very fast)")
+            pytest.fail(f"no worker loaded files within {TIMEOUT} s")
         os.kill(proc.pid, getattr(signal, sig))
-        proc.wait(timeout=TIMEOUT)
+        try:
+            code = proc.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGABRT)
+            proc.wait(timeout=TIMEOUT)
+            pytest.fail(f"the parent did not end after {sig}:\n{stderr_path.read_text()}")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
     gone_by = time.monotonic() + 1.0
     while any(_alive(w) for w in workers) and time.monotonic() < gone_by:
         time.sleep(0.05)
     assert not [w for w in workers if _alive(w)], f"workers outlived the parent ({sig})"
+    if sig == "SIGINT":  # Ctrl-C: the parent ends the pool itself and says so
+        assert (code, stderr_path.read_text()) == (130, "fluxnotify: interrupted\n")
+    else:
+        assert code == -getattr(signal, sig)
 
 
 def test_line_separators_in_comments_do_not_shift_line_numbers(tmp_path: Path) -> None:
