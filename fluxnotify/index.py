@@ -86,6 +86,10 @@ class Index:
     def defines(self, kind: str) -> bool:
         return bool(self._docs.get(kind))
 
+    def documents(self, kind: str) -> list[Document]:
+        """The documents of ``kind``, in project order (without working out placements)."""
+        return self._docs.get(kind, [])
+
     def of_kind(self, kind: str) -> list[Placed]:
         """Every object of ``kind`` at each of its placements, in project order."""
         found = self._by_kind.get(kind)

@@ -7,10 +7,12 @@ with the same type, address or Secret, and channel. Where the cluster is
 unknown, only Alerts of the same file (always applied together) are compared,
 and only by Provider name.
 
-Alerts are grouped by key (placement, filters, source, destination) once per
-project, not compared pair by pair: each Alert in a group gets one finding
-naming the first other Alert, so N copies cost N, not N². Which events two
-Alerts share is decided by ``_source_keys`` and ``_lookup_keys`` alone.
+Alerts are grouped by key (placement, filters, source, destination), one
+placement at a time when an Alert there is first checked (``Index.at``: a run
+naming one file groups only the Alerts beside its own), not compared pair by
+pair: each Alert in a group gets one finding naming the first other Alert, so N
+copies cost N, not N². Which events two Alerts share is decided by
+``_source_keys`` and ``_lookup_keys`` alone.
 """
 
 from __future__ import annotations
@@ -116,18 +118,27 @@ class _Candidate:
 
 
 class _Groups:
-    """Every comparable Alert of the project, filed by key; built on first use."""
+    """The comparable Alerts of the project, filed by key one placement at a time, when an
+    Alert there is first checked (keys hold the placement: no bucket spans two)."""
 
     def __init__(self, objects: Index) -> None:
+        self.objects = objects
         self.buckets: dict[Key, list[Document]] = defaultdict(list)
         #: (id of the Alert, placement) -> its candidate
         self.candidates: dict[tuple[int, Placement], _Candidate] = {}
-        for placed in objects.of_kind("Alert"):
-            doc, placement = placed.doc, placed.placement
-            if placement.namespace is None or not _comparable(doc):
+        self._filed: set[Placement] = set()
+
+    def _file(self, placement: Placement) -> None:
+        self._filed.add(placement)
+        if placement.namespace is None:
+            return
+        made: list[list[Document]] = []
+        for placed in self.objects.at("Alert", placement):
+            doc = placed.doc
+            if not _comparable(doc):
                 continue
             mine = _sources(doc, placement.namespace)
-            destinations = _destinations(doc, placement, objects)
+            destinations = _destinations(doc, placement, self.objects)
             if not mine or not destinations:
                 continue
             # With an unknown cluster only one file is surely applied together.
@@ -137,15 +148,19 @@ class _Groups:
                 for destination in sorted(destinations, key=repr):
                     for key in _source_keys(source):
                         bucket = self.buckets[(scope, key, destination)]
+                        if not bucket:
+                            made.append(bucket)
                         if not bucket or bucket[-1] is not doc:
                             bucket.append(doc)
                     lookups.extend((scope, key, destination) for key in _lookup_keys(source))
             self.candidates[(id(doc), placement)] = _Candidate(doc, lookups)
-        for bucket in self.buckets.values():
+        for bucket in made:
             bucket.sort(key=_order)
 
     def first_other(self, doc: Document, placement: Placement) -> Document | None:
         """The first Alert (by file and position) that shares an event and a destination."""
+        if placement not in self._filed:
+            self._file(placement)
         candidate = self.candidates.get((id(doc), placement))
         if candidate is None:
             return None

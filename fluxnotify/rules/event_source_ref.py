@@ -17,7 +17,7 @@ from typing import Any
 
 from fluxnotify import fluxversion
 from fluxnotify.generated import made_at_bootstrap
-from fluxnotify.index import clusters_match
+from fluxnotify.index import Index, clusters_match
 from fluxnotify.model import Context, Document, Placement, Problem, Severity
 from fluxnotify.rules._refs import is_notification, sources
 from fluxnotify.schemas import POST_BUILD_VAR
@@ -53,6 +53,11 @@ def _namespace_fits(written: str | None, namespace: str) -> bool:
 def _is_flux(doc: Document) -> bool:
     """A Flux object (not, say, kustomize's own kustomization.yaml, also kind Kustomization)."""
     return doc.group.endswith(".toolkit.fluxcd.io")
+
+
+def _defines(objects: Index, kind: str) -> bool:
+    """The repository defines a Flux object of ``kind`` (made once per index and kind)."""
+    return any(_is_flux(doc) for doc in objects.documents(kind))
 
 
 def _could_be_defined(kind: str, name: str, where: Placement, ctx: Context) -> bool:
@@ -93,9 +98,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
             continue
         if "*" in name or POST_BUILD_VAR.search(name) or made_at_bootstrap(kind, name):
             continue
-        if kind in fluxversion.FLUX_OPERATOR_KINDS or not any(
-            _is_flux(p.doc) for p in ctx.objects.of_kind(kind)
-        ):
+        if kind in fluxversion.FLUX_OPERATOR_KINDS or not ctx.objects.derived(_defines, kind):
             continue
         namespace = entry.get("namespace")
         missing = set()

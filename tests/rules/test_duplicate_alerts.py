@@ -143,6 +143,47 @@ def test_component_alert_next_to_a_namespace_alert(project: Project) -> None:
     assert all("in namespace media" in m for m in project.messages(report, RULE))
 
 
+def test_each_file_named_alone_gets_the_findings_of_the_whole_run(tmp_path: Path) -> None:
+    """Alerts are grouped one placement at a time, when one there is first checked: a
+    pre-commit run naming one file must still find the Alerts of other files at the same
+    placement, and none of another namespace or cluster."""
+    project = Project(tmp_path)
+    for cluster in ("prod", "staging"):
+        project.cluster(cluster)
+        project.write(
+            f"clusters/{cluster}/notify.yaml", flux_kustomization("notify", f"./{cluster}")
+        )
+    files = {
+        # prod, flux-system: an info and an error Alert on the same Provider, two files
+        "prod/provider.yaml": docs(provider(), secret(address="a")),
+        "prod/errors.yaml": alert("errors"),
+        "prod/everything.yaml": alert("everything", severity="info"),
+        # prod, apps: the same names and one Alert only: nothing twice
+        "prod/apps.yaml": docs(provider(namespace="apps"), alert("errors", "apps")),
+        # staging: one Alert, the same as prod's
+        "staging/alerts.yaml": docs(provider(), secret(address="a"), alert("errors")),
+        # staging, apps: two Alerts on one source in one file
+        "staging/apps.yaml": docs(
+            provider(namespace="apps"),
+            alert("one", "apps", sources="    - kind: HelmRelease\n      name: web"),
+            alert(
+                "two", "apps", severity="info", sources="    - kind: HelmRelease\n      name: '*'"
+            ),
+        ),
+    }
+    for name, text in files.items():
+        project.write(name, text)
+    whole = project.of(project.validate(), RULE)
+    assert {h.path for h in whole} == {
+        "prod/errors.yaml",
+        "prod/everything.yaml",
+        "staging/apps.yaml",
+    }
+    for name in files:
+        alone = project.of(project.validate(name), RULE)
+        assert alone == [h for h in whole if h.path == name], name
+
+
 def test_same_file_without_a_cluster(tmp_path: Path) -> None:
     """No Flux entry point: one file is still applied as a whole, wherever it goes."""
     project = Project(tmp_path)
