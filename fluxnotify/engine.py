@@ -190,7 +190,9 @@ def _check(options: Options, project: Project) -> Report:
             version, reason = flux_version_for(options, project, source)
             versions.setdefault(version, reason)
             patch_file = (
-                source.display != "-" and os.path.abspath(source.path) in project.patch_files
+                bool(project.patch_files)
+                and source.display != "-"
+                and os.path.abspath(source.path) in project.patch_files
             )
             for doc in source.documents:
                 objects += 1

@@ -10,6 +10,7 @@ Facts: the CRDs each release ships (fluxnotify/apiversions_data.py).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from fluxnotify import apiversions_data, fluxversion
@@ -27,13 +28,16 @@ ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 KINDS: frozenset[str] | None = frozenset(kind for _group, kind in apiversions_data.KINDS)
 
 _NOTIFICATION_KINDS = ("Alert", "Provider", "Receiver")
+#: fluxversion.served, which reads fixed tables, once per (apiVersion, kind, release): a
+#: repository has thousands of objects and a handful of these
+_served = functools.cache(fluxversion.served)
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Problem]:
     if not fluxversion.flux_kind(doc.group, doc.kind):
         return
     target = ctx.flux_version
-    status = fluxversion.served(doc.api_version, doc.kind, target)
+    status = _served(doc.api_version, doc.kind, target)
     use = f"use `apiVersion: {status.use_instead}`"
     # fluxnotify/migration.py rewrites every known notification version except a v1beta3
     # older releases lack; the other kinds are edited by hand (or `flux migrate`)

@@ -173,11 +173,14 @@ class _Groups:
                 if not group.docs or group.docs[-1] is not placed.doc:
                     group.docs.append(placed.doc)
             for group in made:
-                group.docs.sort(key=_order)
+                if len(group.docs) > 1:
+                    group.docs.sort(key=_order)
         return self.groups.get(key)
 
     def verdict(self, doc: Document, placement: Placement) -> tuple[Document, str] | None:
         """The other definition to name and why: ``build``, ``differ`` or ``co-owned``."""
+        if len(self.objects.named(doc.kind, str(doc.name))) < 2:
+            return None  # the only definition of that name anywhere (the common case)
         key = _key(doc, placement)
         group = self.group(key) if key is not None else None
         if group is None or len(group.docs) < 2:
