@@ -111,7 +111,11 @@ class SyntaxProblem(NamedTuple):
 
 
 class Document:
-    """One Kubernetes object (a mapping with apiVersion and kind) in a file."""
+    """One Kubernetes object (a mapping with apiVersion and kind) in a file.
+
+    Its data is not changed once the Document exists (kustomize's defaults are filled in
+    before), so the fields rules read over and over are worked out once, here.
+    """
 
     def __init__(
         self, file: SourceFile, index: int, data: dict[str, Any], api_version: str, kind: str
@@ -123,6 +127,17 @@ class Document:
         self.kind = kind
         #: the generated schema check passed (None: not run yet)
         self.schema_ok: bool | None = None
+        self.group = api_version.rpartition("/")[0] or "core"
+        metadata = data.get("metadata")
+        self.metadata: dict[str, Any] = metadata if isinstance(metadata, dict) else {}
+        name = self.metadata.get("name")
+        self.name: str | None = name if isinstance(name, str) else None
+        namespace = self.metadata.get("namespace")
+        self.namespace: str | None = namespace if isinstance(namespace, str) else None
+        spec = data.get("spec")
+        self.spec: dict[str, Any] = spec if isinstance(spec, dict) else {}
+        #: SOPS-encrypted: key names are real, values are ``ENC[...]``
+        self.sops = isinstance(data.get("sops"), dict)
 
     @property
     def checked_data(self) -> dict[str, Any]:
@@ -130,35 +145,6 @@ class Document:
         if self.sops:
             return {k: v for k, v in self.data.items() if k != "sops"}
         return self.data
-
-    @property
-    def metadata(self) -> dict[str, Any]:
-        meta = self.data.get("metadata")
-        return meta if isinstance(meta, dict) else {}
-
-    @property
-    def name(self) -> str | None:
-        name = self.metadata.get("name")
-        return name if isinstance(name, str) else None
-
-    @property
-    def namespace(self) -> str | None:
-        namespace = self.metadata.get("namespace")
-        return namespace if isinstance(namespace, str) else None
-
-    @property
-    def spec(self) -> dict[str, Any]:
-        spec = self.data.get("spec")
-        return spec if isinstance(spec, dict) else {}
-
-    @property
-    def sops(self) -> bool:
-        """SOPS-encrypted: key names are real, values are ``ENC[...]``."""
-        return isinstance(self.data.get("sops"), dict)
-
-    @property
-    def group(self) -> str:
-        return self.api_version.rpartition("/")[0] or "core"
 
     @property
     def ref(self) -> ObjectRef:
