@@ -82,7 +82,7 @@ def run(args: Sequence[str]) -> int:
             print(exc.format_message(), file=sys.stderr)
         return 2
     except click_exceptions.UsageError as exc:
-        return _error(args, _click_message(exc), _click_hint(exc, args), echoes_input=True)
+        return _error(args, _click_message(exc, args), _click_hint(exc, args), echoes_input=True)
     except click_exceptions.ClickException as exc:
         return _error(args, exc.format_message(), None, echoes_input=True)
     except FluxnotifyError as exc:
@@ -169,17 +169,36 @@ _PUBLIC_ENV = frozenset(
 )
 
 
-def _click_message(exc: click_exceptions.UsageError) -> str:
+def _command_path(exc: click_exceptions.UsageError, args: Sequence[str]) -> str:
+    """``fluxnotify COMMAND`` (or ``fluxnotify``): what the usage error is about.
+
+    Click's parser raises "requires an argument" and "does not take a value" without a
+    context, so the command is read from ``args`` as build_app does: the first word that
+    is not an option, unless the bad option comes before it (a root option).
+    """
+    if exc.ctx is not None:
+        return exc.ctx.command_path
+    named = next((i for i, arg in enumerate(args) if not arg.startswith("-")), None)
+    if named is None or args[named] not in COMMANDS:
+        return "fluxnotify"
+    option = getattr(exc, "option_name", None)
+    before = args[:named]
+    if option and any(arg == option or arg.startswith(f"{option}=") for arg in before):
+        return "fluxnotify"
+    return f"fluxnotify {args[named]}"
+
+
+def _click_message(exc: click_exceptions.UsageError, args: Sequence[str]) -> str:
     """Click's message, led by the command it is about, in the style of our own errors."""
     text = exc.format_message().strip()
     text = text[:1].lower() + text[1:] if text[:2] != "--" else text
-    command = exc.ctx.command_path.removeprefix("fluxnotify").strip() if exc.ctx else ""
+    command = _command_path(exc, args).removeprefix("fluxnotify").strip()
     return f"{command}: {text.rstrip('.')}" if command else text.rstrip(".")
 
 
 def _click_hint(exc: click_exceptions.UsageError, args: Sequence[str]) -> str:
     """How to fix it: the address flag for a URL given bare, else where the options are listed."""
-    path = exc.ctx.command_path if exc.ctx else "fluxnotify"
+    path = _command_path(exc, args)
     extra = "unexpected extra argument" in exc.format_message()
     if extra and path.endswith("test-send") and any("://" in arg for arg in args):
         return "give the URL with --address URL (or FLUXNOTIFY_ADDRESS); never as a word alone"

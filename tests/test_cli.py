@@ -335,6 +335,86 @@ def test_hostile_inputs_through_the_console_script(tmp_path: Path) -> None:
     assert (empty_dir.code, "Traceback" in empty_dir.stderr) == (2, False)
 
 
+def _options(value: bool) -> list[tuple[str, str]]:
+    """(command, option) for every option of every command that takes a value (or not)."""
+    import typer.main
+    from typer.core import TyperOption
+
+    found = []
+    for name in COMMANDS:
+        command = typer.main.get_command(build_app([name])).commands[name]
+        for param in command.params:
+            if isinstance(param, TyperOption) and param.is_flag != value:
+                found += [(name, opt) for opt in (*param.opts, *param.secondary_opts)]
+    return found
+
+
+@pytest.mark.parametrize(("command", "option"), _options(value=True))
+def test_an_option_without_its_value_points_at_its_commands_help(
+    command: str, option: str, tmp_path: Path
+) -> None:
+    """Click raises these without the command: the hint once said `fluxnotify --help`."""
+    result = cli(command, option, cwd=tmp_path)
+    assert (result.code, result.stdout, result.stderr.splitlines()) == (
+        2,
+        "",
+        [
+            f"fluxnotify: error: {command}: option '{option}' requires an argument",
+            f"  hint: `fluxnotify {command} --help` lists the options",
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "option"), [(c, o) for c, o in _options(value=False) if o.startswith("--")]
+)
+def test_a_flag_given_a_value_points_at_its_commands_help(
+    command: str, option: str, tmp_path: Path
+) -> None:
+    result = cli(command, f"{option}=yes", cwd=tmp_path)
+    assert (result.code, result.stdout, result.stderr.splitlines()) == (
+        2,
+        "",
+        [
+            f"fluxnotify: error: {command}: option '{option}' does not take a value",
+            f"  hint: `fluxnotify {command} --help` lists the options",
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ("validate", "-f"),
+            [
+                "fluxnotify: error: validate: option '-f' requires an argument",
+                "  hint: `fluxnotify validate --help` lists the options",
+            ],
+        ),
+        (
+            ("route", "--all", "--cluster"),
+            [
+                "fluxnotify: error: route: option '--cluster' requires an argument",
+                "  hint: `fluxnotify route --help` lists the options",
+            ],
+        ),
+        (  # an option of the root, before the command, is the root's
+            ("--version=1", "validate"),
+            [
+                "fluxnotify: error: option '--version' does not take a value",
+                "  hint: `fluxnotify --help` lists the options",
+            ],
+        ),
+    ],
+)
+def test_option_usage_hints_through_the_console_script(
+    args: tuple[str, ...], expected: list[str], tmp_path: Path
+) -> None:
+    result = console(*args, cwd=tmp_path)
+    assert (result.code, result.stdout, result.stderr.splitlines()) == (2, "", expected)
+
+
 WEBHOOK_SECRET = "s3cr3tUsageMarker"
 MARKER_URL = f"https://hooks.slack.com/services/T0USAGE/B0USAGE/{WEBHOOK_SECRET}"
 MARKER_TOKEN = "xoxb-1234-5678-Us4geT0kenMarker"
