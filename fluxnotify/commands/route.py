@@ -114,8 +114,11 @@ def route(
         project, documents = load(paths or ["."], root)
         _check_cluster(project, cluster)
         routes = route_all(project, documents)
-        if cluster is not None:
-            routes = routes._replace(objects=[o for o in routes.objects if o.cluster == cluster])
+        if cluster is not None:  # that cluster's objects, and its Alerts that deliver none
+            routes = routes._replace(
+                objects=[o for o in routes.objects if o.cluster == cluster],
+                silent=[a for a in routes.silent if a.cluster == cluster],
+            )
         render = {
             "text": routemap.all_text,
             "json": routemap.all_json,
@@ -179,10 +182,19 @@ def route(
 
 
 def _check_cluster(project: "Project", cluster: str | None) -> None:
-    """``--cluster`` must name a cluster of the repository (when it has any)."""
-
+    """``--cluster`` must name a cluster of the repository. One that defines none (no Flux
+    Kustomization) has nothing to choose from: a name there would show nothing under
+    --all and guess the Alerts' cluster for one event, so it is an error too."""
+    if cluster is None:
+        return
     known = sorted(project.index.graph.clusters)
-    if cluster is not None and known and cluster not in known:
+    if not known:
+        raise UsageError(
+            f"--cluster {cluster}: the repository defines no clusters",
+            "a cluster is named after the folder of its Flux Kustomization"
+            " (clusters/prod/flux-system/gotk-sync.yaml: clusters/prod); with none, drop --cluster",
+        )
+    if cluster not in known:
         raise UsageError(
             f"--cluster {cluster}: the repository has no such cluster",
             f"its clusters: {', '.join(known)}",

@@ -414,10 +414,48 @@ def test_all_for_one_cluster(project: Path) -> None:
         cwd=project,
     )
     assert result.code == 0, result.stderr
-    objects = json.loads(result.stdout)["objects"]
-    assert [(o["cluster"], o["kind"], o["name"]) for o in objects] == [
+    data = json.loads(result.stdout)
+    assert [(o["cluster"], o["kind"], o["name"]) for o in data["objects"]] == [
         ("clusters/staging", "Kustomization", "flux-system")
     ]
+    # the Alerts that deliver nothing are that cluster's too, not prod's shop/* ones
+    assert [(a["cluster"], a["name"]) for a in data["silent_alerts"]] == [
+        ("clusters/staging", "staging-only")
+    ]
+
+
+NO_CLUSTERS = [
+    "fluxnotify: error: --cluster prod: the repository defines no clusters",
+    "  hint: a cluster is named after the folder of its Flux Kustomization"
+    " (clusters/prod/flux-system/gotk-sync.yaml: clusters/prod); with none, drop --cluster",
+]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--all",), ("--all", "-f", "json"), ("--kind", "HelmRelease", "--name", "podinfo")],
+    ids=["all", "all-json", "event"],
+)
+def test_cluster_in_a_repository_without_clusters_is_a_usage_error(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """Loose manifests, no Flux Kustomization: no cluster to choose. `--all --cluster`
+    once printed an empty table and exited 0; one event was routed as if from it."""
+    write(
+        tmp_path,
+        "apps/releases.yaml",
+        HELMRELEASES.replace("  name: podinfo", "  name: podinfo\n  namespace: shop"),
+    )
+    write(tmp_path, "apps/notify.yaml", _docs(_provider("slack", "slack"), _alert("team")))
+    argv = ("route", *args, "--cluster", "prod", "--root", tmp_path, tmp_path)
+    result = cli(*argv, cwd=tmp_path)
+    assert (result.code, result.stdout, result.stderr.splitlines()) == (2, "", NO_CLUSTERS)
+    script = console(*argv, cwd=tmp_path)
+    assert (script.code, script.stdout, script.stderr.splitlines()) == (2, "", NO_CLUSTERS)
+    # without --cluster the same repository routes, every object in one unnamed cluster
+    plain = cli("route", *args, "--root", tmp_path, tmp_path, cwd=tmp_path)
+    assert (plain.code != 2, plain.stderr) == (True, "")
+    assert "podinfo" in plain.stdout
 
 
 def test_all_lists_the_alerts_that_deliver_nothing(project: Path) -> None:
