@@ -7,6 +7,7 @@ a real RE2 engine, because Python's `re` accepts lookarounds and backreferences.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from fluxnotify.model import Context, Document, Problem, Severity
@@ -21,8 +22,10 @@ ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED = False
 KINDS: frozenset[str] | None = frozenset({"Alert"})
 
 
+@functools.lru_cache(maxsize=1024)
 def re2_error(pattern: str) -> str | None:
-    """RE2's complaint about ``pattern``, or None if it compiles."""
+    """RE2's complaint about ``pattern``, or None if it compiles (once per pattern: a
+    repository repeats the same few filters in many Alerts)."""
     import re2  # a compiled extension: loaded only for Alerts with inclusion or exclusion lists
 
     options = re2.Options()
