@@ -156,9 +156,20 @@ class _Groups:
         self.texts = _Texts()
         self.groups: dict[tuple[Any, ...], _Group] = {}
         self._grouped: set[tuple[str, str]] = set()
+        #: (kind, name) with a group of two definitions or more
+        self._clashing: set[tuple[str, str]] = set()
+
+    def clashes(self, kind: str, name: str) -> bool:
+        """Some object of ``kind`` and ``name`` is defined twice at one placement (most
+        names, even those repeated in every cluster, are not: nothing more to work out)."""
+        self._group(kind, name)
+        return (kind, name) in self._clashing
 
     def group(self, key: tuple[Any, ...]) -> _Group | None:
-        kind, _group, name = key[:3]
+        self._group(key[0], key[2])
+        return self.groups.get(key)
+
+    def _group(self, kind: str, name: str) -> None:
         if (kind, name) not in self._grouped:
             self._grouped.add((kind, name))
             made: list[_Group] = []
@@ -175,12 +186,10 @@ class _Groups:
             for group in made:
                 if len(group.docs) > 1:
                     group.docs.sort(key=_order)
-        return self.groups.get(key)
+                    self._clashing.add((kind, name))
 
     def verdict(self, doc: Document, placement: Placement) -> tuple[Document, str] | None:
         """The other definition to name and why: ``build``, ``differ`` or ``co-owned``."""
-        if len(self.objects.named(doc.kind, str(doc.name))) < 2:
-            return None  # the only definition of that name anywhere (the common case)
         key = _key(doc, placement)
         group = self.group(key) if key is not None else None
         if group is None or len(group.docs) < 2:
@@ -217,6 +226,8 @@ def check(doc: Document, ctx: Context) -> Iterator[Problem]:
     if ctx.patch_file or doc.name is None or doc.kind not in RELEVANT_KINDS:
         return
     groups = ctx.objects.derived(_Groups)
+    if not groups.clashes(doc.kind, doc.name):
+        return
     for placement in sorted(ctx.placements, key=lambda p: (p.cluster or "", p.namespace or "")):
         verdict = groups.verdict(doc, placement)
         if verdict is None:
