@@ -134,6 +134,8 @@ class Cached(NamedTuple):
     source: SourceFile
     #: what the graph reads of the file (graph.facts)
     facts: graph.Facts
+    #: what the file says about the whole repository (project.scan_facts)
+    scan: Any
 
 
 class FileCache:
@@ -144,7 +146,7 @@ class FileCache:
         #: stamps already taken in this run (the memo's), by absolute path
         self.known = stamps or {}
         self.file = cache_file(root)
-        #: absolute path -> (stamp, level, plain, graph facts)
+        #: absolute path -> (stamp, level, plain, graph facts, scan facts)
         self.entries: dict[str, Any] = {}
         self.fresh: dict[str, Any] = {}
         #: stamps taken before a missed file was read: what ``put`` records
@@ -168,11 +170,16 @@ class FileCache:
         entry = self.entries.get(key)
         if entry is not None and stamp is not None and _trusted(stamp, self.written):
             try:
-                old, old_level, plain, facts = entry
-                if old == stamp and old_level >= level and isinstance(facts, tuple):
+                old, old_level, plain, facts, scan = entry
+                if (
+                    old == stamp
+                    and old_level >= level
+                    and isinstance(facts, tuple)
+                    and (scan is None or (isinstance(scan, tuple) and len(scan) == 5))
+                ):
                     source = from_plain(path, display, plain)
                     self.fresh[key] = entry
-                    return Cached(source, facts)
+                    return Cached(source, facts, scan)
             except (TypeError, ValueError, KeyError, IndexError, AttributeError):
                 pass  # another shape: read the file again
         self.changed = True
@@ -180,13 +187,13 @@ class FileCache:
             self.missed[key] = stamp
         return None
 
-    def put(self, key: str, source: SourceFile, level: int, facts: graph.Facts) -> None:
+    def put(self, key: str, source: SourceFile, level: int, facts: graph.Facts, scan: Any) -> None:
         """Keep what was read, under the stamp taken before reading (a file changed while
         it was read is then read again next time, never cached stale)."""
         stamp = self.missed.pop(key, None)
         if stamp is None:
             return
-        self.fresh[key] = (stamp, level, to_plain(source), facts)
+        self.fresh[key] = (stamp, level, to_plain(source), facts, scan)
         self.changed = True
 
     def save(self, keep: set[str]) -> None:
@@ -271,12 +278,45 @@ RACY_NS = 2_000_000_000
 MEMOS = 8
 
 
+class Earlier(NamedTuple):
+    """The last run with the same options, over files some of which changed since."""
+
+    report: Report
+    #: the stamps its files had
+    stamps: dict[str, Stamp]
+    #: the files that held something the rest of the project reads (an object, a Flux
+    #: release, the cross-namespace flag), by absolute path
+    stateful: frozenset[str]
+    #: when its stamps were taken (ns)
+    taken: int
+    #: the number of documents in each file checked (those with none left out)
+    counts: dict[str, int]
+    #: the project turned on --no-cross-namespace-refs (some rules follow it)
+    blocks: bool
+
+    def changed(self, stamps: Mapping[str, Stamp]) -> set[str] | None:
+        """The paths whose stamps differ or cannot be trusted (racily clean); None when
+        the runs did not see the same files."""
+        if stamps.keys() != self.stamps.keys():
+            return None
+        racy = self.taken - RACY_NS
+        return {
+            path
+            for path, stamp in stamps.items()
+            if stamp != self.stamps[path]
+            or stamp is None
+            or (isinstance(stamp, tuple) and stamp[1] >= racy)
+        }
+
+
 class ReportMemo:
     """The Report of an earlier run whose inputs were exactly these: the same options, the
     same tool, the same files with the same stamps.
 
     Re-running validate on an unchanged repository (CI on a re-run, pre-commit on files
-    already checked) then costs the listing and the stamps.
+    already checked) then costs the listing and the stamps. When some files changed,
+    ``earlier`` is the last Report of the same options, for engine.py to take the findings
+    of the unchanged files from when what changed cannot affect them.
     """
 
     def __init__(
@@ -293,6 +333,7 @@ class ReportMemo:
         #: the newest modification time among the stat-ed files
         self.newest = max((s[1] for s in stamps.values() if isinstance(s, tuple)), default=0)
         self.entries: dict[str, Any] = {}
+        self.earlier: Earlier | None = None
 
     def load(self) -> Report | None:
         """The remembered Report, if every input is as it was when it was made."""
@@ -304,29 +345,53 @@ class ReportMemo:
             # The stamps first: a memo of other files is told apart without reading the
             # Reports it holds (a megabyte for a large repository).
             header = marshal.load(stream)
-            if not isinstance(header, dict) or header.get("stamps") != self.stamps:
+            if not isinstance(header, dict):
+                return None
+            same = header.get("stamps") == self.stamps
+            if not same and self.options not in header.get("options", ()):
                 return None
             entries = marshal.load(stream)
-        except (EOFError, ValueError, TypeError):
-            return None
-        taken = header.get("taken")
-        if not isinstance(taken, int) or not isinstance(entries, dict):
-            return None
-        self.entries = entries
+            taken = header["taken"]
+            if not isinstance(taken, int) or not isinstance(entries, dict):
+                return None
+            entry = entries.get(self.options)
+            report = None if entry is None else _report_from(entry[0])
+            if same:
+                self.entries = entries
+            elif entry is not None and report is not None:
+                self.earlier = Earlier(
+                    report,
+                    dict(header["stamps"]),
+                    frozenset(header["stateful"]),
+                    taken,
+                    dict(entry[1]),
+                    bool(header["blocks"]),
+                )
+                return None
+        except (EOFError, ValueError, TypeError, KeyError, IndexError):
+            return None  # the wrong shape: an older or damaged memo
         if self.newest >= taken - RACY_NS:
             return None  # a file may have changed in the tick its stamp was taken
-        try:
-            return _report_from(entries.get(self.options))
-        except (TypeError, ValueError, KeyError, IndexError):
-            return None  # the wrong shape: an older or damaged memo
+        return report
 
-    def save(self, report: Report) -> None:
+    def save(
+        self, report: Report, stateful: Iterable[str], counts: dict[str, int], blocks: bool
+    ) -> None:
+        """Remember ``report``; the rest: see Earlier."""
         entries = {k: v for k, v in self.entries.items() if k != self.options}
-        entries[self.options] = _report_to(report)
+        entries[self.options] = (_report_to(report), counts)
         while len(entries) > MEMOS:
             del entries[next(iter(entries))]
         with contextlib.suppress(ValueError):
-            header = marshal.dumps({"stamps": self.stamps, "taken": self.taken})
+            header = marshal.dumps(
+                {
+                    "stamps": self.stamps,
+                    "taken": self.taken,
+                    "options": list(entries),
+                    "stateful": sorted(stateful),
+                    "blocks": blocks,
+                }
+            )
             payload = header + marshal.dumps(entries)
             _write_atomically(self.file, ".memo-", zlib.crc32(payload).to_bytes(4, "big") + payload)
 

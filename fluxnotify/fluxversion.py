@@ -242,7 +242,7 @@ class TargetVersions:
         self._known = [(s, v) for s in sources if (v := parse_flux_version(s.version)) is not None]
         self._by_folder: dict[str, tuple[str, str]] = {}
 
-    def for_file(self, path: Path) -> tuple[str, str]:
+    def for_file(self, path: Path | str) -> tuple[str, str]:
         """The target Flux version for a file, and why (the same for a whole folder)."""
         folder = os.path.dirname(os.path.abspath(path))
         found = self._by_folder.get(folder)

@@ -11,6 +11,7 @@ run of the pre-commit hook pays for that start-up.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
@@ -183,6 +184,11 @@ class SourceFile:
         if isinstance(path, str):
             path = self._path = Path(path)
         return path
+
+    @property
+    def location(self) -> str:
+        """The path as a string, without making a Path of it."""
+        return os.fspath(self._path)
 
     def locate(self, index: int, path: Sequence[str | int], key: bool = False) -> tuple[int, int]:
         """1-based line and column of ``path`` in document ``index`` (else its nearest parent)."""

@@ -28,7 +28,7 @@ from fluxnotify.cache import (
     save_graph,
     to_plain,
 )
-from fluxnotify.discovery import KUSTOMIZATION_FILES, Listing, Target
+from fluxnotify.discovery import KUSTOMIZATION_FILES, Listing, Target, listed_prefix
 from fluxnotify.errors import InputError
 from fluxnotify.graph import Facts, Graph, build_graph
 from fluxnotify.graph import facts as graph_facts
@@ -55,6 +55,8 @@ class Project:
         self.target_ids: frozenset[int] = frozenset()
         #: what the graph reads of each file (graph.facts), by the same keys as ``files``
         self.facts: dict[str, Facts] = {}
+        #: what each file says about the whole repository (scan_facts), by the same keys
+        self.scans: dict[str, ScanFacts] = {}
         #: where the graph of an earlier run is kept (None: no cache)
         self.cache_root: Path | None = None
         self._index: Index | None = None
@@ -71,6 +73,7 @@ class Project:
         from ``cache`` where the files have not changed."""
         project = cls(root)
         real_root = os.path.realpath(root)
+        prefix = listed_prefix(root)
         jobs: list[tuple[Path, str, bool | None]] = []
         #: per job: its absolute path, whether it is a target, and its cache level (None:
         #: not cached, a file named on the command line)
@@ -99,22 +102,24 @@ class Project:
                 )
                 project.targets.append(source)
                 continue
-            absolute = os.path.abspath(path)
+            # a string path is a listed one (discovery._from_listing); a walk outside the
+            # root gives Paths
+            listed = isinstance(target.path, str) and not target.explicit
+            absolute = prefix + path if listed and prefix is not None else os.path.abspath(path)
             if not target.explicit and cache is not None:
                 cached = cache.get(absolute, target.path, target.display, TARGET)
                 if cached is not None:
                     read.append(cached.source)
                     project.files[absolute] = cached.source
                     project.facts[absolute] = cached.facts
+                    project.scans[absolute] = cached.scan
                     continue
             read.append(len(jobs))
             jobs.append((Path(target.path), target.display, target.explicit))
             keys.append((absolute, True, None if target.explicit else TARGET))
         wanted = {absolute for absolute, _, _ in keys} | set(project.files)
-        # Under an absolute, normal root the listed paths are their own absolute paths.
-        normal = os.fspath(root) == os.path.abspath(root)
         for path in listing.paths:
-            absolute = path if normal else os.path.abspath(path)
+            absolute = os.path.abspath(path) if prefix is None else prefix + path
             if absolute not in wanted:
                 wanted.add(absolute)
                 if _leaves(path, real_root, listing) is not None:
@@ -123,6 +128,7 @@ class Project:
                 if cached is not None:
                     project.files[absolute] = cached.source
                     project.facts[absolute] = cached.facts
+                    project.scans[absolute] = cached.scan
                     continue
                 jobs.append((Path(path), path, None))
                 keys.append((absolute, False, REFERENCES))  # unreadable is not an error here
@@ -133,8 +139,9 @@ class Project:
                     raise result
                 continue
             facts = project.facts[absolute] = graph_facts(absolute, result)
+            scan = project.scans[absolute] = scan_facts(root, absolute, result)
             if cache is not None and level is not None:
-                cache.put(absolute, result, level, facts)
+                cache.put(absolute, result, level, facts, scan)
             project.files[absolute] = result
         for item in read:
             result = results[item] if isinstance(item, int) else item
@@ -148,6 +155,7 @@ class Project:
                 key = os.path.abspath("-")
                 project.files[key] = source
                 project.facts[key] = graph_facts(key, source)
+                project.scans[key] = scan_facts(root, key, source)
         project.target_ids = frozenset(id(source) for source in project.targets)
         project._scan()
         return project
@@ -174,21 +182,48 @@ class Project:
         return graph
 
     def _scan(self) -> None:
+        """Gather what each file says about the whole repository (``scan_facts``)."""
         version_sources: list[fluxversion.VersionSource] = []
-        for path, source in self.files.items():
-            name = os.path.basename(path)
-            if source.blocks_cross_namespace_refs:
-                self.blocks_cross_namespace_refs = True
-            version_sources.extend(fluxversion.version_sources(self.root, path, source))
-            for doc in source.documents:
-                if doc.kind == "FluxInstance" or _installs_flux_operator(doc):
-                    self.uses_flux_operator = True
-                if name in KUSTOMIZATION_FILES:
-                    self.patch_files.update(_patch_paths(os.path.dirname(path), doc.data))
-                    self.patched_kinds.update(_patched_kinds(doc.data.get("patches")))
-                elif doc.kind == "Kustomization":
-                    self.patched_kinds.update(_patched_kinds(doc.spec.get("patches")))
+        for path in self.files:
+            found = self.scans.get(path)
+            if found is None:
+                continue
+            blocks, operator, patch_files, patched_kinds, versions = found
+            self.blocks_cross_namespace_refs |= blocks
+            self.uses_flux_operator |= operator
+            self.patch_files.update(patch_files)
+            self.patched_kinds.update(patched_kinds)
+            version_sources.extend(fluxversion.VersionSource(*v) for v in versions)
         self.flux_versions = fluxversion.TargetVersions(version_sources)
+
+
+#: What one file says about the whole repository: (the cross-namespace flag, Flux
+#: Operator, files used as patches, kinds patched, Flux release sources); None for most.
+ScanFacts = tuple[bool, bool, list[str], list[str], list[tuple[str, str, str]]] | None
+
+
+def scan_facts(root: Path, path: str, source: SourceFile) -> ScanFacts:
+    """What ``Project._scan`` gathers from the file at absolute ``path``: worked out once
+    when the file is read, and kept with it in the cache."""
+    operator = False
+    patch_files: set[str] = set()
+    patched_kinds: set[str] = set()
+    kustomization = os.path.basename(path) in KUSTOMIZATION_FILES
+    for doc in source.documents:
+        if doc.kind == "FluxInstance" or _installs_flux_operator(doc):
+            operator = True
+        if kustomization:
+            patch_files.update(_patch_paths(os.path.dirname(path), doc.data))
+            patched_kinds.update(_patched_kinds(doc.data.get("patches")))
+        elif doc.kind == "Kustomization":
+            patched_kinds.update(_patched_kinds(doc.spec.get("patches")))
+    versions = [
+        (v.scope, v.version, v.origin) for v in fluxversion.version_sources(root, path, source)
+    ]
+    blocks = source.blocks_cross_namespace_refs
+    if not (blocks or operator or patch_files or patched_kinds or versions):
+        return None
+    return (blocks, operator, sorted(patch_files), sorted(patched_kinds), versions)
 
 
 #: The flag on (alone, or with a value Go's strconv.ParseBool reads as true).
@@ -221,6 +256,12 @@ def _leaves(path: str, real_root: str, listing: Listing) -> str | None:
     real = os.path.realpath(path)
     inside = real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
     return None if inside else real
+
+
+def load_file(path: Path, display: str, full: bool | None) -> SourceFile | InputError:
+    """One file read as ``Project.load`` reads it: ``full`` True for a file named on the
+    command line, False for one of a folder walk, None for one outside the targets."""
+    return _load_job((path, display, full))
 
 
 def _load_job(job: tuple[Path, str, bool | None]) -> SourceFile | InputError:

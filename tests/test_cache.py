@@ -270,8 +270,8 @@ def test_standard_input_is_never_memoised(
     [
         "not a tuple",
         (1, 2),
-        ("stamp", 0, (1, None, False, True, None, [], None, None, None), ((), None)),
-        ("stamp", 0, ("one", None, False, True, None, [], None, None, None, []), ((), None)),
+        ("stamp", 0, (1, None, False, True, None, [], None, None, None), ((), None), None),
+        ("stamp", 0, ("one", None, False, True, None, [], None, None, None, []), ((), None), None),
         (
             "stamp",
             0,
@@ -284,8 +284,9 @@ def test_standard_input_is_never_memoised(
             (1, None, False, True, None, [], None, None, None, [(0, "text", None)]),
             ((), None),
         ),
-        ("stamp", 0, (1, None, False, True, ("one",), [], None, None, None, []), ((), None)),
-        ("stamp", 0, (1, None, False, True, None, [], None, None, None, []), "no facts"),
+        ("stamp", 0, (1, None, False, True, ("one",), [], None, None, None, []), ((), None), None),
+        ("stamp", 0, (1, None, False, True, None, [], None, None, None, []), "no facts", None),
+        ("stamp", 0, (1, None, False, True, None, [], None, None, None, []), ((), None), (1,)),
     ],
     ids=[
         "string",
@@ -296,6 +297,7 @@ def test_standard_input_is_never_memoised(
         "not-a-map",
         "syntax",
         "facts-not-a-tuple",
+        "scan-short",
     ],
 )
 def test_an_entry_of_the_wrong_shape_is_discarded(tmp_path: Path, entry: object) -> None:
@@ -325,8 +327,8 @@ def test_a_file_modified_as_the_cache_was_written_is_read_again(tmp_path: Path) 
     provider.write_text(PROVIDER.format(name="slock"))  # same size
     # the stamp the cache holds, and at the same time as the cache write
     os.utime(provider, ns=(written, written))
-    _, level, plain, facts = data["files"][str(provider)]
-    data["files"][str(provider)] = ((provider.stat().st_size, written), level, plain, facts)
+    _, level, plain, facts, scan = data["files"][str(provider)]
+    data["files"][str(provider)] = ((provider.stat().st_size, written), level, plain, facts, scan)
     write_store(cache_file(tmp_path), data)
     os.utime(cache_file(tmp_path), ns=(written, written))
     assert rules(tmp_path, alert) == ["provider-ref"]
@@ -364,7 +366,7 @@ def test_files_of_a_walked_folder_come_from_the_cache(tmp_path: Path) -> None:
     assert [f.rule for f in validate(walk).findings] == ["schema"]
     data = stored(tmp_path)
     key = str(tmp_path / "alert.yaml")
-    _stamp, level, plain, _facts = data["files"][key]
+    _stamp, level, plain, _facts, _scan = data["files"][key]
     assert level == TARGET
     plain[9][0][1]["spec"]["eventSeverity"] = "error"  # what the cache says, not the file
     write_store(cache_file(tmp_path), data)
@@ -385,7 +387,7 @@ def test_a_file_read_only_for_references_is_read_again_as_a_target(tmp_path: Pat
     assert rules(tmp_path, alert) == []
     data = stored(tmp_path)
     key = str(tmp_path / "provider.yaml")
-    _stamp, level, plain, _facts = data["files"][key]
+    _stamp, level, plain, _facts, _scan = data["files"][key]
     assert level == REFERENCES
     plain[9][0][1]["spec"]["type"] = "no-such-type"
     write_store(cache_file(tmp_path), data)
@@ -415,3 +417,42 @@ def test_the_graph_of_the_last_run_is_reused_while_what_it_reads_is_unchanged(
     # A kustomization added: the graph is built again, from the files.
     (tmp_path / "kustomization.yaml").write_text("resources:\n- provider.yaml\n- alert.yaml\n")
     assert rules(tmp_path, alert) == []
+
+
+def test_a_change_the_rest_cannot_see_rechecks_only_the_changed_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file with no object before or after its change (a ConfigMap, a values file) is
+    read by nothing else: the rest of the last Report still holds, and the project is not
+    read again. A change to a file with objects reads it all again."""
+    (tmp_path / "alert.yaml").write_text(BROKEN_ALERT)
+    (tmp_path / "provider.yaml").write_text(PROVIDER.format(name="slack"))
+    config_map = tmp_path / "config.yaml"
+    config_map.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n")
+    _age(tmp_path)
+    options = Options(paths=(str(tmp_path),), root=tmp_path)
+    assert [f.rule for f in validate(options).findings] == ["schema"]
+
+    def change(path: Path, text: str) -> None:
+        path.write_text(text)
+        past = int((tmp_path.stat().st_mtime - 30) * 1e9) + len(text)
+        os.utime(path, ns=(past, past))
+
+    # broken: a Secret, but no object read from it
+    change(config_map, "apiVersion: v1\nkind: Secret\nmetadata: {name: x\n")
+    with monkeypatch.context() as forbidden:
+        _forbid_reading(forbidden)
+        report = validate(options)
+    assert report == validate(options._replace(cache=False))
+    assert sorted(f.rule for f in report.findings) == ["schema", "yaml-syntax"]
+    change(config_map, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n# fixed\n")
+    with monkeypatch.context() as forbidden:
+        _forbid_reading(forbidden)
+        assert [f.rule for f in validate(options).findings] == ["schema"]
+    # An object in the changed file: everything is read again.
+    change(config_map, PROVIDER.format(name="other"))
+    with monkeypatch.context() as forbidden:
+        _forbid_reading(forbidden)
+        with pytest.raises(AssertionError, match="the project was read"):
+            validate(options)
+    assert validate(options) == validate(options._replace(cache=False))

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from fluxnotify.errors import UsageError
-from fluxnotify.root import choose_root
+from fluxnotify.root import Root, choose_root
 
 
 class OutputFormat(str, Enum):
@@ -59,6 +59,31 @@ def validate(
     ] = True,
 ) -> int:
     """Check Flux notification manifests: schemas, API versions, references, secrets."""
+    from fluxnotify.discovery import forget_listing, start_listing
+
+    if root is not None and not root.is_dir():
+        raise UsageError(f"--root: {root} is not a directory")
+    paths = paths or ["."]
+    chosen = choose_root(paths, root)
+    start_listing(chosen.path)  # git lists the project while the rules load
+    try:
+        return _validate(
+            paths, chosen, output_format, flux_version, exclude, disable, strict, cache
+        )
+    finally:
+        forget_listing(chosen.path)  # not used (a usage error): never left for a later run
+
+
+def _validate(
+    paths: list[str],
+    chosen: Root,
+    output_format: OutputFormat | None,
+    flux_version: str | None,
+    exclude: list[str] | None,
+    disable: list[str] | None,
+    strict: bool,
+    cache: bool,
+) -> int:
     from fluxnotify.config import load_config
     from fluxnotify.engine import Options
     from fluxnotify.engine import validate as run_validate
@@ -67,15 +92,11 @@ def validate(
     from fluxnotify.reporters.text import render_terminal
     from fluxnotify.rules import RULES
 
-    paths = paths or ["."]
     for rule_id in disable or ():
         if rule_id not in RULES:
             raise UsageError(
                 f"--disable: unknown rule `{rule_id}`", "`fluxnotify rules` lists them"
             )
-    if root is not None and not root.is_dir():
-        raise UsageError(f"--root: {root} is not a directory")
-    chosen = choose_root(paths, root)
     config = load_config(chosen.path, set(RULES))
     options = Options(
         paths=tuple(paths),
