@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 
 from fluxnotify import __version__, graph
 from fluxnotify.model import (
+    CachedDocument,
     CheckedFile,
     CheckedObject,
     Document,
@@ -42,6 +43,7 @@ from fluxnotify.model import (
     SourceFile,
     SyntaxProblem,
 )
+from fluxnotify.parsing import load
 
 FORMAT = 2
 
@@ -138,6 +140,47 @@ class Cached(NamedTuple):
     scan: Any
 
 
+class _Stored:
+    """A file's plain data as the cache holds it (marshalled), read on first use."""
+
+    def __init__(self, blob: bytes, path: str) -> None:
+        self.blob = blob
+        self.path = path
+        self.plain: Plain | None = None
+
+    def read(self) -> Plain:
+        if self.plain is None:
+            self.plain = marshal.loads(self.blob)
+        return self.plain
+
+    def documents(self) -> dict[int, dict[str, Any]]:
+        """The data of each of the file's objects, by index: from the cache, or, if what
+        the cache holds is not of the shape it writes, from the file (unchanged, as its
+        stamp says)."""
+        try:
+            found = {index: data for index, data, _ in self.read()[9]}
+            if all(isinstance(i, int) and isinstance(d, dict) for i, d in found.items()):
+                return found
+        except (TypeError, ValueError, EOFError, IndexError):
+            pass
+        source = load(Path(self.path), self.path, full=False)
+        return {doc.index: doc.data for doc in source.documents}
+
+
+def _referenced(path: str | Path, display: str, stored: _Stored, facts: graph.Facts) -> SourceFile:
+    """The file as the rest of the project sees it: its objects, known by the identity the
+    graph facts hold, their data read when first used."""
+    source = SourceFile(path=path, display=display)
+    docs, _ = facts
+    for index, api_version, kind, namespace, name, _build in docs:
+        if not isinstance(api_version, str) or not isinstance(kind, str):
+            raise TypeError("apiVersion and kind must be strings")
+        source.documents.append(
+            CachedDocument(source, index, api_version, kind, name, namespace, stored.documents)
+        )
+    return source
+
+
 class FileCache:
     """What was read from each file of one project root, by absolute path."""
 
@@ -170,14 +213,19 @@ class FileCache:
         entry = self.entries.get(key)
         if entry is not None and stamp is not None and _trusted(stamp, self.written):
             try:
-                old, old_level, plain, facts, scan = entry
+                old, old_level, blob, facts, scan = entry
                 if (
                     old == stamp
                     and old_level >= level
+                    and isinstance(blob, bytes)
                     and isinstance(facts, tuple)
                     and (scan is None or (isinstance(scan, tuple) and len(scan) == 5))
                 ):
-                    source = from_plain(path, display, plain)
+                    stored = _Stored(blob, key)
+                    if level == TARGET:
+                        source = from_plain(path, display, stored.read())
+                    else:
+                        source = _referenced(path, display, stored, facts)
                     self.fresh[key] = entry
                     return Cached(source, facts, scan)
             except (TypeError, ValueError, KeyError, IndexError, AttributeError):
@@ -193,7 +241,11 @@ class FileCache:
         stamp = self.missed.pop(key, None)
         if stamp is None:
             return
-        self.fresh[key] = (stamp, level, to_plain(source), facts, scan)
+        try:
+            blob = marshal.dumps(to_plain(source))
+        except ValueError:  # a value marshal cannot hold: read the file again next time
+            return
+        self.fresh[key] = (stamp, level, blob, facts, scan)
         self.changed = True
 
     def save(self, keep: set[str]) -> None:
@@ -205,12 +257,8 @@ class FileCache:
         if not self.changed and len(self.fresh) == len(self.entries):
             return
         data = {"identity": _identity(), "root": self.root, "files": self.fresh}
-        try:
+        with contextlib.suppress(ValueError):
             _write_marshalled(self.file, data, ".files-")
-        except ValueError:  # an object marshal cannot hold: keep the entries that it can
-            data["files"] = {k: v for k, v in self.fresh.items() if _marshallable(v)}
-            with contextlib.suppress(ValueError):
-                _write_marshalled(self.file, data, ".files-")
 
 
 def load_graph(
@@ -248,14 +296,6 @@ def _trusted(stamp: Stamp, written: int) -> bool:
     """git vouches for an object id; a (size, mtime) stamp only if the file was modified
     clearly before the store was written (git's racily-clean rule, with RACY_NS)."""
     return isinstance(stamp, str) or (stamp is not None and stamp[1] < written - RACY_NS)
-
-
-def _marshallable(value: Any) -> bool:
-    try:
-        marshal.dumps(value)
-    except ValueError:
-        return False
-    return True
 
 
 _IDENTITY: tuple[object, ...] | None = None

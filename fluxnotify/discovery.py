@@ -220,10 +220,7 @@ def project_listing(root: Path, excludes: Sequence[str]) -> Listing:
         folder, _, name = rel.rpartition("/")
         excluded = excluded_dirs.get(folder)
         if excluded is None:
-            parts = folder.split("/") if folder else []
-            excluded = excluded_dirs[folder] = any(
-                rules.match(parts[:i], parts[i]) for i in range(len(parts))
-            )
+            excluded = _excluded_folder(folder, rules, excluded_dirs)
         if (
             excluded
             or name in names
@@ -238,6 +235,20 @@ def project_listing(root: Path, excludes: Sequence[str]) -> Listing:
             else:
                 known[path] = blobs[rel]
     return Listing(out, known, frozenset(known_links))
+
+
+def _excluded_folder(folder: str, rules: Excludes, known: dict[str, bool]) -> bool:
+    """Whether ``folder`` (relative, with ``/``) or a folder above it is excluded; each
+    folder is matched once, its parent's answer reused."""
+    found = known.get(folder)
+    if found is None:
+        parent, _, name = folder.rpartition("/")
+        found = bool(folder) and (
+            _excluded_folder(parent, rules, known)
+            or rules.match(parent.split("/") if parent else [], name)
+        )
+        known[folder] = found
+    return found
 
 
 _GIT_LISTING = (

@@ -175,7 +175,13 @@ def _run(options: Options) -> Report:
             return report
     project = open_project(options, selection, stamps)
     report = _validate(options, project)
-    stateful = {path for path, source in project.files.items() if _stateful(source)}
+    # what a file says about the repository is in its scan facts (the cache keeps them
+    # rather than the flag and release on the files it answers for references)
+    stateful = {
+        path
+        for path, source in project.files.items()
+        if source.documents or project.scans.get(path) is not None
+    }
     counts = {s.display: s.document_count for s in project.targets if s.document_count}
     memo.save(report, stateful, counts, project.blocks_cross_namespace_refs)
     return report

@@ -303,14 +303,15 @@ Facts = tuple[Any, ...]
 
 
 def facts(path: str, source: SourceFile) -> Facts:
-    """Everything ``build_graph`` reads of the file at ``path``, as plain data."""
+    """Everything ``build_graph`` reads of the file at ``path``, as plain data; with each
+    object's name, so that the cache can tell who the objects are without reading them."""
     docs = []
     for doc in source.documents:
         build = None
         if _is_flux_kustomization(doc):
             spec = doc.spec
             build = (spec.get("path"), spec.get("targetNamespace"))
-        docs.append((doc.index, doc.api_version, doc.kind, doc.namespace, build))
+        docs.append((doc.index, doc.api_version, doc.kind, doc.namespace, doc.name, build))
     kustomization = None
     if os.path.basename(path) in KUSTOMIZATION_FILES and source.documents:
         data = source.documents[0].data

@@ -12,7 +12,7 @@ run of the pre-commit hook pays for that start-up.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -153,6 +153,72 @@ class Document:
 
     def locate(self, path: Sequence[str | int] = (), key: bool = False) -> tuple[int, int]:
         return self.file.locate(self.index, path, key)
+
+
+class CachedDocument(Document):
+    """A document of a file from the cache, who it is known, its data read when first
+    used: a run that checks one file in a large project looks at few of its objects.
+
+    The fields worked out from the data are worked out when asked for; they have setters
+    only because a Document's are plain attributes (nothing sets them)."""
+
+    def __init__(
+        self,
+        file: SourceFile,
+        index: int,
+        api_version: str,
+        kind: str,
+        name: str | None,
+        namespace: str | None,
+        read: Callable[[], dict[int, dict[str, Any]]],
+    ) -> None:
+        self.file = file
+        self.index = index
+        self.api_version = api_version
+        self.kind = kind
+        self.schema_ok = None
+        self.group = api_version.rpartition("/")[0] or "core"
+        self.name = name
+        self.namespace = namespace
+        #: the data of every document of the file, by index (read once per file)
+        self._read = read
+        self._data: dict[str, Any] | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self._data is None:
+            self._data = self._read().get(self.index, {})
+        return self._data
+
+    @data.setter
+    def data(self, value: dict[str, Any]) -> None:
+        self._data = value
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        metadata = self.data.get("metadata")
+        return metadata if isinstance(metadata, dict) else {}
+
+    @metadata.setter
+    def metadata(self, value: dict[str, Any]) -> None:
+        raise AttributeError("read from the data")
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        spec = self.data.get("spec")
+        return spec if isinstance(spec, dict) else {}
+
+    @spec.setter
+    def spec(self, value: dict[str, Any]) -> None:
+        raise AttributeError("read from the data")
+
+    @property
+    def sops(self) -> bool:
+        return isinstance(self.data.get("sops"), dict)
+
+    @sops.setter
+    def sops(self, value: bool) -> None:
+        raise AttributeError("read from the data")
 
 
 class SourceFile:

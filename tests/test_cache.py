@@ -79,7 +79,10 @@ def test_unchanged_files_are_read_from_the_cache(tmp_path: Path) -> None:
     assert list(data["files"]) == [str(tmp_path / "provider.yaml")]  # named files are not
     # Change what the cache holds without touching the file's stamp: the cache is used.
     key = str(tmp_path / "provider.yaml")
-    data["files"][key][2][9][0][1]["metadata"]["name"] = "renamed"
+    stamp, level, blob, (docs, kustomization), scan = data["files"][key]
+    ((index, api_version, kind, namespace, _, build),) = docs
+    renamed = ((index, api_version, kind, namespace, "renamed", build),)
+    data["files"][key] = (stamp, level, blob, (renamed, kustomization), scan)
     write_store(cache_file(tmp_path), data)
     assert rules(tmp_path, alert) == ["provider-ref"]
     assert rules(tmp_path, alert, cache=False) == []
@@ -265,28 +268,23 @@ def test_standard_input_is_never_memoised(
     assert not list(own_cache_dir.glob("memo-*"))
 
 
+_PLAIN = (1, None, False, True, None, [], None, None, None, [])
+
+
 @pytest.mark.parametrize(
     "entry",
     [
         "not a tuple",
         (1, 2),
-        ("stamp", 0, (1, None, False, True, None, [], None, None, None), ((), None), None),
-        ("stamp", 0, ("one", None, False, True, None, [], None, None, None, []), ((), None), None),
-        (
-            "stamp",
-            0,
-            (1, None, False, True, None, [], None, None, None, [(0, {"kind": "X"}, None)]),
-            ((), None),
-        ),
-        (
-            "stamp",
-            0,
-            (1, None, False, True, None, [], None, None, None, [(0, "text", None)]),
-            ((), None),
-        ),
-        ("stamp", 0, (1, None, False, True, ("one",), [], None, None, None, []), ((), None), None),
-        ("stamp", 0, (1, None, False, True, None, [], None, None, None, []), "no facts", None),
-        ("stamp", 0, (1, None, False, True, None, [], None, None, None, []), ((), None), (1,)),
+        (1, _PLAIN[:9], ((), None), None),
+        (1, ("one", *_PLAIN[1:]), ((), None), None),
+        (1, (*_PLAIN[:9], [(0, {"kind": "X"}, None)]), ((), None), None),
+        (1, (*_PLAIN[:9], [(0, "text", None)]), ((), None), None),
+        (1, (*_PLAIN[:4], ("one",), *_PLAIN[5:]), ((), None), None),
+        (1, _PLAIN, "no facts", None),
+        (1, _PLAIN, ((), None), (1,)),
+        (1, "not marshalled", ((), None), None),
+        (0, _PLAIN, (((0, 1, "Provider", None, None, None),), None), None),
     ],
     ids=[
         "string",
@@ -298,22 +296,61 @@ def test_standard_input_is_never_memoised(
         "syntax",
         "facts-not-a-tuple",
         "scan-short",
+        "not-bytes",
+        "facts-api-version-not-a-string",
     ],
 )
 def test_an_entry_of_the_wrong_shape_is_discarded(tmp_path: Path, entry: object) -> None:
     """Data of the wrong shape behind a valid checksum (another version's, another tool's)
     is read again, never trusted and never an internal error."""
+    import marshal
+
     alert = project(tmp_path)
     assert rules(tmp_path, alert) == []
     data = stored(tmp_path)
     key = str(tmp_path / "provider.yaml")
     good = data["files"][key]
-    if isinstance(entry, tuple) and entry[0] == "stamp":
-        entry = (good[0], *entry[1:])
+    if isinstance(entry, tuple) and len(entry) == 4:
+        level, plain, facts, scan = entry
+        blob = marshal.dumps(plain) if isinstance(plain, tuple) else plain
+        if facts == ((), None):  # the objects the cache says the file holds: the real ones
+            facts = good[3]
+        entry = (good[0], level, blob, facts, scan)
     data["files"][key] = entry
     write_store(cache_file(tmp_path), data)
+    assert rules(tmp_path, alert) == []  # the Provider read for references
+    walk = Options(paths=(str(tmp_path),), root=tmp_path)
+    assert validate(walk) == validate(walk._replace(cache=False))  # and as a target
+    assert stored(tmp_path)["files"][key][1:] != entry[1:]
+
+
+def test_objects_known_from_the_cache_are_read_when_first_used(tmp_path: Path) -> None:
+    """A file outside the targets comes from the cache as the objects it holds; an
+    object's data is read from the cache only when a rule looks at it."""
+    import marshal
+
+    from fluxnotify.engine import open_project
+
+    alert = project(tmp_path)
     assert rules(tmp_path, alert) == []
-    assert stored(tmp_path)["files"][key] == good
+    options = Options(paths=(str(alert),), root=tmp_path)
+    key = str(tmp_path / "provider.yaml")
+    (provider,) = open_project(options).files[key].documents
+    assert (provider.kind, provider.name, provider.namespace) == (
+        "Provider",
+        "slack",
+        "flux-system",
+    )
+    assert provider.spec == {"type": "generic", "address": "https://example.com/hook"}
+    # What the cache holds is what is read: the data tampered with, not the file.
+    data = stored(tmp_path)
+    stamp, level, blob, facts, scan = data["files"][key]
+    plain = marshal.loads(blob)
+    plain[9][0][1]["spec"]["address"] = "https://example.com/other"
+    data["files"][key] = (stamp, level, marshal.dumps(plain), facts, scan)
+    write_store(cache_file(tmp_path), data)
+    (provider,) = open_project(options).files[key].documents
+    assert provider.spec["address"] == "https://example.com/other"
 
 
 def test_a_file_modified_as_the_cache_was_written_is_read_again(tmp_path: Path) -> None:
@@ -366,9 +403,13 @@ def test_files_of_a_walked_folder_come_from_the_cache(tmp_path: Path) -> None:
     assert [f.rule for f in validate(walk).findings] == ["schema"]
     data = stored(tmp_path)
     key = str(tmp_path / "alert.yaml")
-    _stamp, level, plain, _facts, _scan = data["files"][key]
+    import marshal
+
+    stamp, level, blob, facts, scan = data["files"][key]
     assert level == TARGET
+    plain = marshal.loads(blob)
     plain[9][0][1]["spec"]["eventSeverity"] = "error"  # what the cache says, not the file
+    data["files"][key] = (stamp, level, marshal.dumps(plain), facts, scan)
     write_store(cache_file(tmp_path), data)
     # other options, so that the report memo does not answer
     other = walk._replace(disable=("secret-ref",))
@@ -387,9 +428,13 @@ def test_a_file_read_only_for_references_is_read_again_as_a_target(tmp_path: Pat
     assert rules(tmp_path, alert) == []
     data = stored(tmp_path)
     key = str(tmp_path / "provider.yaml")
-    _stamp, level, plain, _facts, _scan = data["files"][key]
+    import marshal
+
+    stamp, level, blob, facts, scan = data["files"][key]
     assert level == REFERENCES
+    plain = marshal.loads(blob)
     plain[9][0][1]["spec"]["type"] = "no-such-type"
+    data["files"][key] = (stamp, level, marshal.dumps(plain), facts, scan)
     write_store(cache_file(tmp_path), data)
     walk = Options(paths=(str(tmp_path),), root=tmp_path)
     assert [f.rule for f in validate(walk).findings] == []  # read from the file
