@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import base64
 import os
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from routing_support import Project, flux_kustomization, kustomization, provider, secret
 
+from fluxnotify.generated import generated_from
 from fluxnotify.graph import build_graph
-from fluxnotify.index import Index, SecretSource, clusters_match, plain_values
+from fluxnotify.index import (
+    Index,
+    Placed,
+    SecretSource,
+    _secret_source,
+    clusters_match,
+    plain_values,
+)
 from fluxnotify.model import Placement, SourceFile
 from fluxnotify.parsing import load
 
@@ -217,3 +226,83 @@ def test_plain_values_tolerates_bad_input() -> None:
     assert "b" not in values
     assert "m" not in values
     assert "a" in values
+
+
+# --- tables built on first use agree with the plain definitions ----------------------------
+
+
+@pytest.mark.needs_shared
+@pytest.mark.parametrize("repository", ["kashalls__home-cluster", "haraldkoch__kochhaus-home"])
+def test_lazy_tables_match_a_walk_over_every_object(repository: str, shared: Path) -> None:
+    """The index builds each table per kind or name when first asked; whichever question
+    comes first, the answers are those of one walk over every object in project order."""
+    root = shared / "corpus" / repository
+    files: dict[str, SourceFile] = {}
+    for folder, _dirs, names in os.walk(root):
+        for name in sorted(names):
+            if name.endswith((".yaml", ".yml")):
+                path = Path(folder, name)
+                files[str(path)] = load(path, str(path.relative_to(root)), full=True)
+    graph = build_graph(str(root), files)
+    docs = [d for s in files.values() for d in s.documents]
+    placed = [Placed(d, p) for d in docs for p in graph.of(d)]
+    by_kind: dict[str, list[Placed]] = defaultdict(list)
+    by_name: dict[tuple[str, str], list[Placed]] = defaultdict(list)
+    for p in placed:
+        by_kind[p.doc.kind].append(p)
+        if p.doc.name is not None:
+            by_name[(p.doc.kind, p.doc.name)].append(p)
+    assert len(by_kind) > 10
+    assert len(by_name) > 100
+    for named_first in (True, False):
+        index = Index(docs, graph)
+        named = {key: index.named(*key) for key in by_name} if named_first else {}
+        for kind, expected in by_kind.items():
+            assert index.of_kind(kind) == expected
+            assert index.documents(kind) == [d for d in docs if d.kind == kind]
+            for placement in {p.placement for p in expected}:
+                assert index.at(kind, placement) == [
+                    p for p in expected if p.placement == placement
+                ]
+        named = named or {key: index.named(*key) for key in by_name}
+        assert named == by_name
+    index = Index(docs, graph)
+    sources = [s for p in placed if (s := _secret_source(p.doc, p.placement)) is not None]
+    sources += [
+        SecretSource("secretGenerator", g.name, g.placement, g.keys, None, None, g.kustomization)
+        for g in graph.generated
+    ]
+    assert sources
+    for name in {s.name for s in sources}:
+        assert index.secrets_named(name) == [s for s in sources if s.name == name]
+    made = [g for p in placed for g in generated_from(p.doc, p.placement)]
+    assert made
+    for g in made:
+        assert index.generated(g.kind, g.name, g.placement) == [
+            m
+            for m in made
+            if (m.kind, m.name) == (g.kind, g.name)
+            and clusters_match(m.placement.cluster, g.placement.cluster)
+            and m.placement.namespace in (None, g.placement.namespace)
+        ]
+
+
+def test_secret_sources_in_project_order_whatever_their_kind(project: Project) -> None:
+    """Several things may provide one Secret; rules name the first, so the order is the
+    files' order, not grouped by kind."""
+    sealed = (
+        "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: slack-url\n"
+        "  namespace: flux-system\nspec:\n  encryptedData:\n    token: AgBy3i4O\n"
+    )
+    body = "  data:\n    - secretKey: address\n      remoteRef:\n        key: s"
+    external = EXTERNAL_SECRET.format(name="slack-url", body=body)
+    project.write(
+        "all.yaml", "---\n".join([sealed, secret(token="t"), external, secret(address="a")])
+    )
+    found = index_of(project.root).secrets("slack-url", FLUX)
+    assert [(s.kind, s.keys) for s in found] == [
+        ("SealedSecret", frozenset({"token"})),
+        ("Secret", frozenset({"token"})),
+        ("ExternalSecret", frozenset({"address"})),
+        ("Secret", frozenset({"address"})),
+    ]
