@@ -15,6 +15,7 @@ import signal
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -74,10 +75,10 @@ class Project:
         project = cls(root)
         real_root = os.path.realpath(root)
         prefix = listed_prefix(root)
-        jobs: list[tuple[Path, str, bool | None]] = []
-        #: per job: its absolute path, whether it is a target, and its cache level (None:
-        #: not cached, a file named on the command line)
-        keys: list[tuple[str, bool, int | None]] = []
+        jobs: list[Job] = []
+        #: per job: whether it is a target, and its cache level (None: not cached, a file
+        #: named on the command line)
+        keys: list[tuple[bool, int | None]] = []
         #: the targets read from files, in order: from the cache, or the job that reads it
         #: (those that are not files come first, as they are met)
         read: list[SourceFile | int] = []
@@ -115,9 +116,9 @@ class Project:
                     project.scans[absolute] = cached.scan
                     continue
             read.append(len(jobs))
-            jobs.append((Path(target.path), target.display, target.explicit))
-            keys.append((absolute, True, None if target.explicit else TARGET))
-        wanted = {absolute for absolute, _, _ in keys} | set(project.files)
+            jobs.append((target.path, target.display, target.explicit, absolute))
+            keys.append((True, None if target.explicit else TARGET))
+        wanted = {job[3] for job in jobs} | set(project.files)
         for path in listing.paths:
             absolute = os.path.abspath(path) if prefix is None else prefix + path
             if absolute not in wanted:
@@ -130,23 +131,23 @@ class Project:
                     project.facts[absolute] = cached.facts
                     project.scans[absolute] = cached.scan
                     continue
-                jobs.append((Path(path), path, None))
-                keys.append((absolute, False, REFERENCES))  # unreadable is not an error here
-        results = _load_all(jobs)
-        for (absolute, is_target, level), result in zip(keys, results, strict=True):
+                jobs.append((path, path, None, absolute))
+                keys.append((False, REFERENCES))  # unreadable is not an error here
+        results = _load_all(jobs, root)
+        for job, (is_target, level), result in zip(jobs, keys, results, strict=True):
             if isinstance(result, InputError):
                 if is_target:
                     raise result
                 continue
-            facts = project.facts[absolute] = graph_facts(absolute, result)
-            scan = project.scans[absolute] = scan_facts(root, absolute, result)
+            absolute = job[3]
+            source, project.facts[absolute], project.scans[absolute] = result
             if cache is not None and level is not None:
-                cache.put(absolute, result, level, facts, scan)
-            project.files[absolute] = result
+                cache.put(absolute, source, level, *result[1:])
+            project.files[absolute] = source
         for item in read:
-            result = results[item] if isinstance(item, int) else item
-            assert not isinstance(result, InputError)  # raised above
-            project.targets.append(result)
+            loaded = results[item] if isinstance(item, int) else item
+            assert not isinstance(loaded, InputError)  # raised above
+            project.targets.append(loaded if isinstance(loaded, SourceFile) else loaded[0])
         if cache is not None:
             cache.save(set(project.files))
             project.cache_root = root
@@ -258,17 +259,23 @@ def _leaves(path: str, real_root: str, listing: Listing) -> str | None:
     return None if inside else real
 
 
+#: A file to read: its path (a string until read), display name, ``full`` (True: named on
+#: the command line, False: of a folder walk, None: outside the targets) and absolute key.
+Job = tuple[str | Path, str, bool | None, str]
+#: A file read, with what the project gathers from it (graph.facts, scan_facts).
+Loaded = tuple[SourceFile, Facts, "ScanFacts"]
+
+
 def load_file(path: Path, display: str, full: bool | None) -> SourceFile | InputError:
     """One file read as ``Project.load`` reads it: ``full`` True for a file named on the
     command line, False for one of a folder walk, None for one outside the targets."""
-    return _load_job((path, display, full))
+    return _load_job(path, display, full)
 
 
-def _load_job(job: tuple[Path, str, bool | None]) -> SourceFile | InputError:
+def _load_job(path: str | Path, display: str, full: bool | None) -> SourceFile | InputError:
     """``full`` None: a file outside the targets, read for references only."""
-    path, display, full = job
     try:
-        source = load(path, display, full=bool(full), scan_ok=full is None)
+        source = load(Path(path), display, full=bool(full), scan_ok=full is None)
     except InputError as exc:
         return exc
     _read_facts(source)
@@ -280,35 +287,52 @@ def _load_job(job: tuple[Path, str, bool | None]) -> SourceFile | InputError:
     return source
 
 
-def _load_all(jobs: list[tuple[Path, str, bool | None]]) -> list[SourceFile | InputError]:
+def _loaded(job: Job, root: Path) -> Loaded | InputError:
+    path, display, full, key = job
+    source = _load_job(path, display, full)
+    if isinstance(source, InputError):
+        return source
+    return source, graph_facts(key, source), scan_facts(root, key, source)
+
+
+def _load_all(jobs: list[Job], root: Path) -> list[Loaded | InputError]:
     """Load files, in several processes on a large repository: parsing is CPU-bound."""
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_AFTER or workers < 2:
-        return [_load_job(job) for job in jobs]
+        return [_loaded(job, root) for job in jobs]
     import multiprocessing  # only here: it costs start-up time
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        return [_load_job(job) for job in jobs]
+        return [_loaded(job, root) for job in jobs]
     with multiprocessing.get_context("fork").Pool(
         workers, initializer=_end_with_parent, initargs=(os.getpid(),)
     ) as pool:
-        sent = pool.map(_load_sent, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
-    return [
-        from_plain(path, display, marshal.loads(item)) if isinstance(item, bytes) else item
-        for (path, display, _), item in zip(jobs, sent, strict=True)
-    ]
+        sent = pool.map(
+            partial(_load_sent, root=root),
+            jobs,
+            chunksize=max(1, len(jobs) // (workers * 8)),
+        )
+    return [_received(job, item) for job, item in zip(jobs, sent, strict=True)]
 
 
-def _load_sent(job: tuple[Path, str, bool | None]) -> bytes | SourceFile | InputError:
-    """``_load_job`` in a worker: the file as marshalled plain data, which the parent
-    reads back several times faster than pickled objects."""
-    result = _load_job(job)
+def _load_sent(job: Job, root: Path) -> bytes | Loaded | InputError:
+    """``_loaded`` in a worker: the file as marshalled plain data, which the parent reads
+    back several times faster than pickled objects."""
+    result = _loaded(job, root)
     if isinstance(result, InputError):
         return result
+    source, facts, scan = result
     try:
-        return marshal.dumps(to_plain(result))
+        return marshal.dumps((to_plain(source), facts, scan))
     except ValueError:  # a value marshal cannot hold (rare): pickled as it is
         return result
+
+
+def _received(job: Job, item: bytes | Loaded | InputError) -> Loaded | InputError:
+    if not isinstance(item, bytes):
+        return item
+    plain, facts, scan = marshal.loads(item)
+    return from_plain(job[0], job[1], plain), facts, scan
 
 
 def _end_with_parent(parent: int) -> None:

@@ -232,9 +232,9 @@ class Reads:
         self.counts: list[int] = []
         original = project_module._load_all
 
-        def counting(jobs: list[Any]) -> Any:
+        def counting(jobs: list[Any], root: Any) -> Any:
             self.counts.append(len(jobs))
-            return original(jobs)
+            return original(jobs, root)
 
         monkeypatch.setattr(project_module, "_load_all", counting)
 
