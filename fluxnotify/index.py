@@ -67,7 +67,12 @@ class Index:
         self._names: dict[str, dict[str, list[Document]]] = {}
         self._by_kind_name: dict[tuple[str, str], list[Placed]] = {}
         self._by_placement: dict[str, dict[Placement, list[Placed]]] = {}
-        self._secrets: dict[str, list[SecretSource]] | None = None
+        #: what provides each Secret asked about, by its name
+        self._secrets: dict[str, list[SecretSource]] = {}
+        #: the positions in ``_secret_docs`` of the Secrets of each name
+        self._secret_positions: dict[str, list[int]] | None = None
+        #: (position, source) of what ExternalSecrets and SealedSecrets provide
+        self._other_sources: list[tuple[int, SecretSource]] = []
         #: objects controllers create from the documents (generated.py), by (kind, name)
         self._generated: dict[tuple[str, str], list[GeneratedObject]] | None = None
 
@@ -149,37 +154,61 @@ class Index:
             and (g.placement.namespace is None or g.placement.namespace == placement.namespace)
         ]
 
-    def _secret_sources(self) -> dict[str, list[SecretSource]]:
-        if self._secrets is None:
-            self._secrets = defaultdict(list)
-            of = self.graph.of
-            for doc in self._secret_docs:
-                for placement in of(doc):
-                    source = _secret_source(doc, placement)
-                    if source is not None:
-                        self._secrets[source.name].append(source)
-            for generated in self.graph.generated:
-                self._secrets[generated.name].append(
-                    SecretSource(
-                        "secretGenerator",
-                        generated.name,
-                        generated.placement,
-                        generated.keys,
-                        None,
-                        None,
-                        generated.kustomization,
-                    )
+    def _secret_sources(self, name: str) -> list[SecretSource]:
+        """What provides a Secret called ``name``, in project order, then the secretGenerators.
+
+        A plain or SOPS Secret provides its own name, so only the Secrets of that name are
+        read; an ExternalSecret or SealedSecret may name another in its spec, so those are
+        all read, once (a repository has few)."""
+        found = self._secrets.get(name)
+        if found is None:
+            if self._secret_positions is None:
+                self._secret_positions = defaultdict(list)
+                self._other_sources = []
+                of = self.graph.of
+                for position, doc in enumerate(self._secret_docs):
+                    if doc.kind == "Secret":
+                        if doc.name is not None:
+                            self._secret_positions[doc.name].append(position)
+                        continue
+                    for placement in of(doc):
+                        source = _secret_source(doc, placement)
+                        if source is not None:
+                            self._other_sources.append((position, source))
+            mine = [
+                (position, source)
+                for position in self._secret_positions.get(name, ())
+                for placement in self.graph.of(self._secret_docs[position])
+                if (source := _secret_source(self._secret_docs[position], placement)) is not None
+            ]
+            others = [(position, s) for position, s in self._other_sources if s.name == name]
+            # stable: the sources of one document keep the order of its placements
+            ordered = sorted(mine + others, key=lambda item: item[0]) if others else mine
+            found = [source for _, source in ordered]
+            found.extend(
+                SecretSource(
+                    "secretGenerator",
+                    generated.name,
+                    generated.placement,
+                    generated.keys,
+                    None,
+                    None,
+                    generated.kustomization,
                 )
-        return self._secrets
+                for generated in self.graph.generated
+                if generated.name == name
+            )
+            self._secrets[name] = found
+        return found
 
     def secrets_named(self, name: str) -> list[SecretSource]:
         """Everything that provides a Secret called ``name``, in any namespace."""
-        return self._secret_sources().get(name, [])
+        return self._secret_sources(name)
 
     def secrets(self, name: str, placement: Placement) -> list[SecretSource]:
         return [
             s
-            for s in self._secret_sources().get(name, [])
+            for s in self._secret_sources(name)
             if clusters_match(s.placement.cluster, placement.cluster)
             and (s.placement.namespace is None or s.placement.namespace == placement.namespace)
         ]

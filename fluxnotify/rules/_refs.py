@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from fluxnotify import fluxversion
@@ -37,17 +37,38 @@ def sources(doc: Document) -> Iterator[tuple[int, dict[str, Any], str]]:
             yield index, entry, field
 
 
-def referrers(objects: Index, kind: str, field: str) -> dict[str | None, list[Placed]]:
-    """The notification objects of ``kind`` by ``ref_name(spec, field)`` (None: no literal
-    name), in project order: made once per index, so a rule that asks "which Providers read
-    this Secret?" for each Secret looks up its name instead of walking every Provider."""
-    return objects.derived(_referrers, kind, field)
+def referrers(
+    objects: Index, kind: str, field: str, name: str | None, namespaces: Iterable[str | None]
+) -> list[Placed]:
+    """The notification objects of ``kind`` applied in one of ``namespaces`` whose
+    ``spec.<field>.name`` is ``name`` (None: no literal name), in project order.
+
+    Made per kind, field and namespace when first asked, and kept: a rule that asks "which
+    Providers read this Secret?" for every Secret looks its name up, and a run that checks
+    one Secret reads the Providers of its namespace only."""
+    found = [
+        item
+        for namespace in set(namespaces)
+        for item in objects.derived(_referrers, kind, field, namespace).get(name, ())
+    ]
+    if len(found) > 1:
+        found.sort(key=lambda item: item[0])
+    return [placed for _, placed in found]
 
 
-def _referrers(objects: Index, kind: str, field: str) -> dict[str | None, list[Placed]]:
-    table: dict[str | None, list[Placed]] = {}
-    for placed in objects.of_kind(kind):
-        doc = placed.doc
-        if is_notification(doc, kind):
-            table.setdefault(ref_name(doc.spec, field), []).append(placed)
+def _by_namespace(objects: Index, kind: str) -> dict[str | None, list[tuple[int, Placed]]]:
+    """The objects of ``kind`` by the namespace they are applied in, with their position."""
+    table: dict[str | None, list[tuple[int, Placed]]] = {}
+    for position, placed in enumerate(objects.of_kind(kind)):
+        table.setdefault(placed.placement.namespace, []).append((position, placed))
+    return table
+
+
+def _referrers(
+    objects: Index, kind: str, field: str, namespace: str | None
+) -> dict[str | None, list[tuple[int, Placed]]]:
+    table: dict[str | None, list[tuple[int, Placed]]] = {}
+    for position, placed in objects.derived(_by_namespace, kind).get(namespace, ()):
+        if is_notification(placed.doc, kind):
+            table.setdefault(ref_name(placed.doc.spec, field), []).append((position, placed))
     return table

@@ -124,7 +124,8 @@ def _repositories(
 def _synced(doc: Document, ctx: Context, placement: Placement) -> list[tuple[tuple[str, str], str]]:
     """What the Alerts using this Provider watch, as repositories."""
     out: list[tuple[tuple[str, str], str]] = []
-    for placed in referrers(ctx.objects, "Alert", "providerRef").get(doc.name, ()):
+    namespaces = (None, placement.namespace)
+    for placed in referrers(ctx.objects, "Alert", "providerRef", doc.name, namespaces):
         alert = placed.doc
         if not clusters_match(
             placed.placement.cluster, placement.cluster

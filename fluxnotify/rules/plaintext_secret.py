@@ -31,15 +31,12 @@ CREDENTIAL_KEYS = ("address", "token", "password", "proxy", "headers")
 def _readers(doc: Document, ctx: Context) -> list[tuple[str, str | None]]:
     """The Providers and Receivers that read this Secret: (``Kind/name``, Provider type)."""
     found: list[tuple[str, str | None]] = []
+    namespaces = ctx.namespaces()
     for kind in ("Provider", "Receiver"):
-        for placed in referrers(ctx.objects, kind, "secretRef").get(doc.name, ()):
+        for placed in referrers(ctx.objects, kind, "secretRef", doc.name, namespaces):
             other = placed.doc
-            if any(
-                p.namespace == placed.placement.namespace and p.namespace is not None
-                for p in ctx.placements
-            ):
-                ptype = other.spec.get("type") if kind == "Provider" else None
-                found.append((f"{kind}/{other.name}", ptype if isinstance(ptype, str) else None))
+            ptype = other.spec.get("type") if kind == "Provider" else None
+            found.append((f"{kind}/{other.name}", ptype if isinstance(ptype, str) else None))
     return found
 
 

@@ -160,7 +160,8 @@ def _check_secret(doc: Document, ctx: Context) -> Iterator[Problem]:
     (a commit that changes only the Secret); otherwise the Provider's finding says it."""
     sections = {s: doc.data.get(s) for s in ("stringData", "data")}
     reported: set[str] = set()
-    for placed in referrers(ctx.objects, "Provider", "secretRef").get(doc.name, ()):
+    namespaces = (p.namespace for p in ctx.placements)
+    for placed in referrers(ctx.objects, "Provider", "secretRef", doc.name, namespaces):
         provider = placed.doc
         provider_type = provider.spec.get("type")
         if (

@@ -58,12 +58,11 @@ def _keys(doc: Document) -> frozenset[str] | None:
 def _readers(doc: Document, ctx: Context) -> list[str]:
     """``Kind/name (field)`` of each Provider and Receiver that reads this Secret."""
     found: list[str] = []
+    namespaces = ctx.namespaces()
     for kind, fields in _FIELDS.items():
         for field in fields:
-            for placed in referrers(ctx.objects, kind, field).get(doc.name, ()):
-                namespace = placed.placement.namespace
-                if namespace is not None and any(p.namespace == namespace for p in ctx.placements):
-                    found.append(f"{kind}/{placed.doc.name} ({field})")
+            for placed in referrers(ctx.objects, kind, field, doc.name, namespaces):
+                found.append(f"{kind}/{placed.doc.name} ({field})")
     return sorted(set(found))
 
 

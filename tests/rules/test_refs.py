@@ -41,12 +41,27 @@ def test_referrers_by_the_literal_name_they_reference(tmp_path: Path) -> None:
         ),
     )
     index = _index(tmp_path)
-    by_secret = referrers(index, "Provider", "secretRef")
-    assert {name: [p.doc.name for p in found] for name, found in by_secret.items()} == {
-        "slack-url": ["a", "e"],  # in project order; not the crossplane Provider
-        "other": ["b"],
-        None: ["c", "d"],  # no secretRef, or one a post-build variable fills in
-    }
-    assert [p.doc.name for p in referrers(index, "Alert", "providerRef")["a"]] == ["x"]
-    # made once per index
-    assert referrers(index, "Provider", "secretRef") is by_secret
+    everywhere = ("flux-system", "apps")
+
+    def names(name: str | None, namespaces: tuple[str, ...] = everywhere) -> list[str | None]:
+        return [p.doc.name for p in referrers(index, "Provider", "secretRef", name, namespaces)]
+
+    assert names("slack-url") == ["a", "e"]  # in project order; not the crossplane Provider
+    assert names("other") == ["b"]
+    assert names(None) == ["c", "d"]  # no secretRef, or one a post-build variable fills in
+    assert names("other", ("flux-system",)) == []  # b is applied in apps
+    assert names("slack-url", ("apps",)) == []
+    assert [p.doc.name for p in referrers(index, "Alert", "providerRef", "a", everywhere)] == ["x"]
+
+
+def test_referrers_keep_project_order_across_namespaces(tmp_path: Path) -> None:
+    project = Project(tmp_path)
+    project.write(
+        "all.yaml",
+        docs(*(provider(f"p{n}", ("apps", "web", "ops")[n % 3]) for n in range(9))),
+    )
+    index = _index(tmp_path)
+    found = referrers(index, "Provider", "secretRef", "slack-url", ["ops", "apps", "web"])
+    assert [p.doc.name for p in found] == [f"p{n}" for n in range(9)]
+    found = referrers(index, "Provider", "secretRef", "slack-url", ["web", "ops"])
+    assert [p.doc.name for p in found] == ["p1", "p2", "p4", "p5", "p7", "p8"]
