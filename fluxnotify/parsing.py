@@ -10,6 +10,7 @@ documents that have findings.
 
 from __future__ import annotations
 
+import operator
 import os
 import re
 import stat
@@ -109,6 +110,13 @@ class _Loader(yaml.CSafeLoader):
                     _IMPLICIT_TAGS[value] = tag
             return tag
         return _MAP if kind is yaml.MappingNode else _SEQ
+
+    # libyaml's composer calls these two around every node, for path resolvers; this
+    # loader has none, so they have nothing to do. Built-in functions that take the same
+    # arguments and touch nothing cost less than calling PyYAML's Python methods.
+    # (parent node, index) -> an unused bool; () -> an unused ()
+    descend_resolver = staticmethod(operator.is_)  # type: ignore[assignment]
+    ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         original = list(node.value)
@@ -469,24 +477,37 @@ def _read_regular(source: SourceFile, full: bool) -> bytes | None:
         else:  # a socket cannot be opened at all
             source.note = f"not a regular file ({_not_regular(mode)}): skipped"
         return None
-    with open(fd, "rb", closefd=True) as handle:
+    try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             source.note = f"not a regular file ({_not_regular(info.st_mode)}): skipped"
             return None
         if info.st_size > MAX_FILE_BYTES:
-            if full or _mentions_relevant_kind(handle, path):
-                source.syntax = SyntaxProblem(
-                    1,
-                    1,
-                    f"file too large to check ({info.st_size / 1e6:.1f} MB; the limit is 16 MB)",
-                )
+            with open(fd, "rb", closefd=False) as handle:
+                if full or _mentions_relevant_kind(handle, path):
+                    source.syntax = SyntaxProblem(
+                        1,
+                        1,
+                        f"file too large to check ({info.st_size / 1e6:.1f} MB; the limit is"
+                        " 16 MB)",
+                    )
             return None
         try:
-            return handle.read()
+            return _read_to_end(fd, info.st_size)
         except OSError as exc:  # EISDIR, EIO: unreadable after all
             source.unreadable = exc.strerror or type(exc).__name__
             return None
+    finally:
+        os.close(fd)
+
+
+def _read_to_end(fd: int, size: int) -> bytes:
+    """Everything left to read from ``fd``, ``size`` bytes expected: plain ``os.read``
+    calls cost less than a buffered file object made for one read."""
+    data = os.read(fd, size + 1)
+    while more := os.read(fd, 1 << 16):  # the file grew since fstat
+        data += more
+    return data
 
 
 def _not_regular(mode: int) -> str:

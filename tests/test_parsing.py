@@ -358,3 +358,9 @@ def test_construction_matches_pyyaml_on_the_corpus(shared: Path) -> None:
         files += 1
         assert _constructed(text, reference=False) == _constructed(text, reference=True), path
     assert files > 4000
+
+
+def test_the_loader_has_no_path_resolvers() -> None:
+    """The resolver memo and the built-in descend/ascend hooks hold only without them."""
+    assert not parsing._Loader.yaml_path_resolvers
+    assert yaml.load("a: [1, yes, ~]\n", Loader=parsing._Loader) == {"a": [1, True, None]}
