@@ -22,7 +22,6 @@ taken would otherwise keep its stale entry (git's "racily clean" rule).
 from __future__ import annotations
 
 import contextlib
-import io
 import marshal
 import os
 import zlib  # lighter than hashlib, and this is no security boundary
@@ -357,6 +356,10 @@ class ReportMemo:
     already checked) then costs the listing and the stamps. When some files changed,
     ``earlier`` is the last Report of the same options, for engine.py to take the findings
     of the unchanged files from when what changed cannot affect them.
+
+    One file per project root holds the last run of each of the MEMOS most recent sets of
+    options (the whole tree in CI, the files of a commit in pre-commit, ...), each
+    marshalled on its own: a run unmarshals only its own.
     """
 
     def __init__(
@@ -372,7 +375,8 @@ class ReportMemo:
         self.stamps = sorted(stamps.items())
         #: the newest modification time among the stat-ed files
         self.newest = max((s[1] for s in stamps.values() if isinstance(s, tuple)), default=0)
-        self.entries: dict[str, Any] = {}
+        #: the other options' runs, as stored (marshalled), kept when this one is saved
+        self.entries: dict[str, bytes] = {}
         self.earlier: Earlier | None = None
 
     def load(self) -> Report | None:
@@ -380,32 +384,31 @@ class ReportMemo:
         blob, _ = _read_checked(self.file)
         if blob is None:
             return None
-        stream = io.BytesIO(blob)
         try:
-            # The stamps first: a memo of other files is told apart without reading the
-            # Reports it holds (a megabyte for a large repository).
-            header = marshal.load(stream)
-            if not isinstance(header, dict):
+            entries = marshal.loads(blob)
+            if not isinstance(entries, dict) or not all(
+                isinstance(v, bytes) for v in entries.values()
+            ):
                 return None
-            same = header.get("stamps") == self.stamps
-            if not same and self.options not in header.get("options", ()):
+            self.entries = entries
+            stored = entries.get(self.options)
+            if stored is None:
                 return None
-            entries = marshal.load(stream)
-            taken = header["taken"]
-            if not isinstance(taken, int) or not isinstance(entries, dict):
+            run = marshal.loads(stored)
+            taken = run["taken"]
+            if not isinstance(taken, int):
                 return None
-            entry = entries.get(self.options)
-            report = None if entry is None else _report_from(entry[0])
-            if same:
-                self.entries = entries
-            elif entry is not None and report is not None:
+            report = _report_from(run["report"])
+            if report is None:
+                return None
+            if run["stamps"] != self.stamps:
                 self.earlier = Earlier(
                     report,
-                    dict(header["stamps"]),
-                    frozenset(header["stateful"]),
+                    dict(run["stamps"]),
+                    frozenset(run["stateful"]),
                     taken,
-                    dict(entry[1]),
-                    bool(header["blocks"]),
+                    dict(run["counts"]),
+                    bool(run["blocks"]),
                 )
                 return None
         except (EOFError, ValueError, TypeError, KeyError, IndexError):
@@ -418,22 +421,22 @@ class ReportMemo:
         self, report: Report, stateful: Iterable[str], counts: dict[str, int], blocks: bool
     ) -> None:
         """Remember ``report``; the rest: see Earlier."""
-        entries = {k: v for k, v in self.entries.items() if k != self.options}
-        entries[self.options] = (_report_to(report), counts)
-        while len(entries) > MEMOS:
-            del entries[next(iter(entries))]
         with contextlib.suppress(ValueError):
-            header = marshal.dumps(
+            run = marshal.dumps(
                 {
                     "stamps": self.stamps,
                     "taken": self.taken,
-                    "options": list(entries),
+                    "report": _report_to(report),
                     "stateful": sorted(stateful),
+                    "counts": counts,
                     "blocks": blocks,
                 }
             )
-            payload = header + marshal.dumps(entries)
-            _write_atomically(self.file, ".memo-", zlib.crc32(payload).to_bytes(4, "big") + payload)
+            entries = {k: v for k, v in self.entries.items() if k != self.options}
+            entries[self.options] = run  # the most recent last
+            while len(entries) > MEMOS:
+                del entries[next(iter(entries))]
+            _write_marshalled(self.file, entries, ".memo-")
 
 
 def _code_stamp() -> tuple[tuple[str, int, int], ...]:

@@ -244,14 +244,11 @@ def test_a_damaged_memo_is_ignored(tmp_path: Path, own_cache_dir: Path, damage: 
     elif damage == "garbage":
         blob = b"\x00" * 40
     else:  # a valid checksum over data of another shape
-        import io
-
-        stream = io.BytesIO(blob[4:])
-        header = marshal.load(stream)
-        entries = marshal.load(stream)
-        payload = marshal.dumps({**header, "taken": 1 << 62}) + marshal.dumps(
-            dict.fromkeys(entries, (1, 2))
-        )
+        entries = marshal.loads(blob[4:])
+        for key, stored_run in entries.items():
+            run = marshal.loads(stored_run)
+            entries[key] = marshal.dumps({**run, "taken": 1 << 62, "report": (1, 2)})
+        payload = marshal.dumps(entries)
         blob = zlib.crc32(payload).to_bytes(4, "big") + payload
     memo.write_bytes(blob)
     assert validate(options) == first
@@ -501,3 +498,31 @@ def test_a_change_the_rest_cannot_see_rechecks_only_the_changed_file(
         with pytest.raises(AssertionError, match="the project was read"):
             validate(options)
     assert validate(options) == validate(options._replace(cache=False))
+
+
+def test_each_set_of_options_keeps_its_last_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pre-commit runs on a few files between two whole-tree runs: the whole tree's last
+    Report is still there for the next whole-tree run to start from."""
+    (tmp_path / "alert.yaml").write_text(BROKEN_ALERT)
+    (tmp_path / "provider.yaml").write_text(PROVIDER.format(name="slack"))
+    config_map = tmp_path / "config.yaml"
+    config_map.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n")
+    _age(tmp_path)
+    walk = Options(paths=(str(tmp_path),), root=tmp_path)
+    first = validate(walk)
+    # a run on one file, after the Alert changed and was put back
+    alert = tmp_path / "alert.yaml"
+    alert.write_text(ALERT)
+    os.utime(alert, ns=(10**18, 10**18))
+    validate(Options(paths=(str(alert),), root=tmp_path))
+    alert.write_text(BROKEN_ALERT)
+    _age(tmp_path)
+    config_map.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n# x\n")
+    past = int((tmp_path.stat().st_mtime - 30) * 1e9)
+    os.utime(config_map, ns=(past, past))
+    with monkeypatch.context() as forbidden:
+        _forbid_reading(forbidden)
+        again = validate(walk)  # only the ConfigMap is read again
+    assert again.findings == first.findings
