@@ -63,20 +63,36 @@ def made_at_bootstrap(kind: str, name: str) -> bool:
     return kind in BOOTSTRAP_KINDS and name in BOOTSTRAP_NAMES
 
 
+def generated_name(doc: Document, placement: Placement) -> tuple[str, str] | None:
+    """The kind and name of what ``generated_from`` may make from ``doc`` at ``placement``,
+    from who the document is alone (its spec says whether it does, and in which namespace):
+    a lookup by name reads the spec of the few documents that could make that name."""
+    if (
+        doc.kind != GENERATING_KIND
+        or doc.group != _HELM_GROUP
+        or not doc.name
+        or placement.namespace is None
+    ):
+        return None
+    return "HelmChart", f"{placement.namespace}-{doc.name}"
+
+
 def generated_from(doc: Document, placement: Placement) -> Iterator[GeneratedObject]:
     """What a controller makes from ``doc`` applied at ``placement``."""
-    if doc.kind != GENERATING_KIND or doc.group != _HELM_GROUP or not doc.name:
+    made = generated_name(doc, placement)
+    if made is None:
         return
     chart = doc.spec.get("chart")
     template = chart.get("spec") if isinstance(chart, dict) else None
     source = template.get("sourceRef") if isinstance(template, dict) else None
-    if not isinstance(source, dict) or placement.namespace is None:
+    if not isinstance(source, dict):
         return
     namespace = source.get("namespace")
     where = namespace if isinstance(namespace, str) and namespace else placement.namespace
+    kind, name = made
     yield GeneratedObject(
-        "HelmChart",
-        f"{placement.namespace}-{doc.name}",
+        kind,
+        name,
         Placement(placement.cluster, where),
         f"helm-controller, from HelmRelease {placement.namespace}/{doc.name}",
     )

@@ -13,7 +13,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple, TypeVar
 
-from fluxnotify.generated import GENERATING_KIND, GeneratedObject, generated_from
+from fluxnotify.generated import (
+    GENERATING_KIND,
+    GeneratedObject,
+    generated_from,
+    generated_name,
+)
 from fluxnotify.graph import Graph
 from fluxnotify.model import Document, Placement, SourceFile
 
@@ -73,8 +78,10 @@ class Index:
         self._secret_positions: dict[str, list[int]] | None = None
         #: (position, source) of what ExternalSecrets and SealedSecrets provide
         self._other_sources: list[tuple[int, SecretSource]] = []
-        #: objects controllers create from the documents (generated.py), by (kind, name)
-        self._generated: dict[tuple[str, str], list[GeneratedObject]] | None = None
+        #: the documents that may make an object of each (kind, name) (generated.py)
+        self._generating: dict[tuple[str, str], list[Placed]] | None = None
+        #: objects controllers create from the documents, by (kind, name) asked about
+        self._generated: dict[tuple[str, str], list[GeneratedObject]] = {}
 
     def derived(self, build: Callable[..., _T], *args: Any) -> _T:
         """``build(self, *args)``, made once per index: the pairwise rules group every object
@@ -142,14 +149,22 @@ class Index:
     def generated(self, kind: str, name: str, placement: Placement) -> list[GeneratedObject]:
         """Objects of ``kind`` and ``name`` a controller creates there (a HelmChart from a
         HelmRelease): not in the repository, but as real as the objects that are."""
-        if self._generated is None:
-            self._generated = defaultdict(list)
+        if self._generating is None:
+            self._generating = defaultdict(list)
             for placed in self.of_kind(GENERATING_KIND):
-                for made in generated_from(placed.doc, placed.placement):
-                    self._generated[(made.kind, made.name)].append(made)
+                made = generated_name(placed.doc, placed.placement)
+                if made is not None:
+                    self._generating[made].append(placed)
+        found = self._generated.get((kind, name))
+        if found is None:
+            found = self._generated[(kind, name)] = [
+                made
+                for placed in self._generating.get((kind, name), ())
+                for made in generated_from(placed.doc, placed.placement)
+            ]
         return [
             g
-            for g in self._generated.get((kind, name), [])
+            for g in found
             if clusters_match(g.placement.cluster, placement.cluster)
             and (g.placement.namespace is None or g.placement.namespace == placement.namespace)
         ]

@@ -79,3 +79,30 @@ def test_bootstrap_objects() -> None:
         "flux bootstrap",
         "Flux Operator",
     }
+
+
+@pytest.mark.needs_shared
+def test_generated_name_says_what_generated_from_makes(shared: Path) -> None:
+    """The index looks generated objects up by the name alone says, reading the spec of
+    those documents only: whatever a document makes must carry that name, and a document
+    without one makes nothing."""
+    from fluxnotify.generated import generated_name
+
+    made = 0
+    for path in sorted((shared / "corpus").rglob("*.yaml")):
+        if "HelmRelease" not in path.read_text(encoding="utf-8", errors="replace"):
+            continue  # nothing else makes anything
+        for doc in load(path, path.name, full=True).documents:
+            for placement in (
+                Placement("c", "apps"),
+                Placement(None, "apps"),
+                Placement("c", None),
+            ):
+                name = generated_name(doc, placement)
+                found = [(g.kind, g.name) for g in generated_from(doc, placement)]
+                if name is None:
+                    assert found == [], path
+                else:
+                    assert found in ([], [name]), path
+                made += len(found)
+    assert made > 50
