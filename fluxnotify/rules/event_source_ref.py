@@ -17,7 +17,7 @@ from typing import Any
 
 from fluxnotify import fluxversion
 from fluxnotify.generated import made_at_bootstrap
-from fluxnotify.index import Index, clusters_match
+from fluxnotify.index import Index, Placed, clusters_match
 from fluxnotify.model import Context, Document, Placement, Problem, Severity
 from fluxnotify.rules._refs import is_notification, sources
 from fluxnotify.schemas import POST_BUILD_VAR
@@ -60,10 +60,23 @@ def _defines(objects: Index, kind: str) -> bool:
     return any(_is_flux(doc) for doc in objects.documents(kind))
 
 
+def _templated(objects: Index, kind: str) -> list[Placed]:
+    """The Flux objects of ``kind`` whose name a variable fills in (once per index and kind)."""
+    return [
+        placed
+        for placed in objects.of_kind(kind)
+        if placed.doc.name is not None
+        and re.search(_TEMPLATE, placed.doc.name)
+        and _is_flux(placed.doc)
+    ]
+
+
 def _could_be_defined(kind: str, name: str, where: Placement, ctx: Context) -> bool:
     """An object that the build could name ``name``: a templated name or namespace, or a
-    ResourceSet that generates objects of ``kind``."""
-    for placed in ctx.objects.of_kind(kind):
+    ResourceSet that generates objects of ``kind``. Only objects named ``name`` or with a
+    templated name can be it: those are looked up, not every object of the kind."""
+    candidates = (*ctx.objects.named(kind, name), *ctx.objects.derived(_templated, kind))
+    for placed in candidates:
         if (
             _is_flux(placed.doc)
             and clusters_match(placed.placement.cluster, where.cluster)

@@ -180,6 +180,33 @@ def test_name_made_by_a_post_build_variable(project: Project) -> None:
     assert project.hits(RULE) == []
 
 
+def test_templated_names_hide_only_the_names_they_can_become(project: Project) -> None:
+    """Only objects named exactly so, or with a name a variable fills in, can be the one
+    named; a templated name that cannot become it hides nothing."""
+    project.write(
+        "hr.yaml",
+        docs(
+            HELM_RELEASE.format(name="${APP}-anubis", namespace="apps"),
+            HELM_RELEASE.format(name="wiki-other", namespace="web"),
+        ),
+    )
+    project.write(
+        "alert.yaml",
+        alert(
+            sources=sources(
+                ("HelmRelease", "wiki-anubis", "apps"),
+                ("HelmRelease", "wiki-other", "apps"),
+                ("HelmRelease", "anubis", "apps"),
+            )
+        ),
+    )
+    messages = project.messages(project.validate(), RULE)
+    assert sorted(messages) == [
+        "HelmRelease `anubis` is not defined in namespace apps anywhere in this repository",
+        "HelmRelease `wiki-other` is not defined in namespace apps anywhere in this repository",
+    ]
+
+
 def test_objects_a_resource_set_generates(project: Project) -> None:
     resource_set = """
     apiVersion: fluxcd.controlplane.io/v1
