@@ -37,6 +37,7 @@ from fluxnotify.model import (
     Severity,
     SourceFile,
 )
+from fluxnotify.parsing import RELEVANT_KINDS
 from fluxnotify.project import Project, load_file
 from fluxnotify.root import choose_root, find_root
 from fluxnotify.rules import DOCUMENT_RULES, FILE_RULES, RULES, SUPPRESSION_RULES, yaml_syntax
@@ -298,9 +299,16 @@ def _validate(options: Options, project: Project) -> Report:
         checked.append(
             CheckedFile(
                 source.display,
-                tuple(CheckedObject(doc.index, doc.ref) for doc in source.documents),
+                # The objects of the kinds the rules read: the same whether the file is
+                # named (every document parsed) or walked (only those kinds parsed).
+                tuple(
+                    CheckedObject(doc.index, doc.ref)
+                    for doc in source.documents
+                    if doc.kind in RELEVANT_KINDS
+                ),
             )
         )
+        objects += len(checked[-1].objects)
         notes.extend(_notes(source))
         documents += source.document_count
         found = list(_file_findings(source, levels, explicit))
@@ -313,7 +321,6 @@ def _validate(options: Options, project: Project) -> Report:
                 and os.path.abspath(source.path) in project.patch_files
             )
             for doc in source.documents:
-                objects += 1
                 ctx = _context(
                     doc, version, patch_file, project, schema_issues, reason == fluxversion.GUESSED
                 )

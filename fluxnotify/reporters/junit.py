@@ -4,8 +4,9 @@ One ``<testsuite>`` per checked file and one ``<testcase>`` per object in it, so
 lists each Provider, Alert and Secret as a test. Each error finding is a ``<failure>``
 of its object's test case. Warnings and info findings do not fail a test case (JUnit
 has no lower level): they are lines of its ``<system-out>``, shown with the test.
-Findings about the file rather than one object (YAML syntax, suppression comments)
-belong to a test case named ``(file)``. Checked against tests/reporters/junit.xsd.
+Findings about the file rather than one checked object (YAML syntax, suppression
+comments, a duplicate key in a ConfigMap) belong to a test case named ``(file)``.
+Checked against tests/reporters/junit.xsd.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ def _line(f: Finding) -> str:
 def _cases(checked: CheckedFile, findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
     """(test case name, its findings) for each object of the file, and for the file itself."""
     names = Counter(str(obj.ref) for obj in checked.objects)
+    objects = {obj.document for obj in checked.objects}
     by_document: dict[int | None, list[Finding]] = {}
-    for f in findings:
-        by_document.setdefault(f.document, []).append(f)
+    for f in findings:  # a finding on a document that is no checked object is the file's
+        by_document.setdefault(f.document if f.document in objects else None, []).append(f)
     cases = []
     if None in by_document or not checked.objects:
         cases.append((FILE_CASE, by_document.get(None, [])))

@@ -127,3 +127,41 @@ def test_the_documented_example_is_valid(schema: xmlschema.XMLSchema) -> None:
     block = re.search(r"```xml\n(.*?)```", page.split("## junit", 1)[1], re.S)
     assert block is not None
     schema.validate(block.group(1))
+
+
+def test_a_finding_on_a_document_that_is_no_object_checked_is_the_files(tmp_path: Path) -> None:
+    """A ConfigMap is no object checked (no test case of its own), but its duplicate key
+    is still a finding: it fails the ``(file)`` case instead of being lost."""
+    configmap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\ndata: {}\n"
+    write(tmp_path, "mixed.yaml", configmap + "---\n" + REPORT_ALERT.lstrip("\n"))
+    [suite] = _run(tmp_path, "mixed.yaml").iter("testsuite")
+    cases = {c.get("name"): c for c in suite.iter("testcase")}
+    assert list(cases) == ["(file)", "Alert/flux-system/on-call"]
+    failure = cases["(file)"].find("failure")
+    assert failure is not None
+    assert (failure.get("type"), failure.get("message")) == (
+        "yaml-syntax",
+        "5:3 duplicate key `name` in the same mapping",
+    )
+
+
+def test_a_finding_on_a_document_without_a_test_case_fails_the_file_case() -> None:
+    """No rule reports on a kind that is not checked today; should one ever, its finding
+    must fail the ``(file)`` case rather than vanish from the report."""
+    from fluxnotify.model import CheckedFile, CheckedObject, Finding, ObjectRef, Report, Severity
+    from fluxnotify.reporters.junit import as_element
+
+    deployment = ObjectRef("apps/v1", "Deployment", "apps", "web")
+    alert = ObjectRef("notification.toolkit.fluxcd.io/v1beta3", "Alert", "apps", "on-call")
+    findings = [
+        Finding("a.yaml", 3, 1, "some-rule", Severity.ERROR, "m", None, deployment, 0),
+        Finding("a.yaml", 12, 1, "schema", Severity.ERROR, "n", None, alert, 1),
+    ]
+    checked = (CheckedFile("a.yaml", (CheckedObject(1, alert),)),)
+    root = as_element(Report(findings, 1, 2, 1, {}, [], checked=checked))
+    failed = {
+        case.get("name"): [f.get("type") for f in case.iter("failure")]
+        for case in root.iter("testcase")
+    }
+    assert failed == {"(file)": ["some-rule"], "Alert/apps/on-call": ["schema"]}
+    assert (root.get("tests"), root.get("failures")) == ("2", "2")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 from validate_support import REPORT_ALERT as ALERT
 from validate_support import REPORT_BROKEN as BROKEN
-from validate_support import at, cli, console, validate, write
+from validate_support import Result, at, cli, console, validate, write
 
 from fluxnotify.model import Report
 from fluxnotify.reporters import text
@@ -127,3 +128,73 @@ def test_styles_come_from_what_a_line_is_not_from_its_text(
     assert f"\x1b[1m{path}\x1b[0m\n" in coloured
     assert "`spec.x`" in coloured
     assert coloured.count("\x1b[1;31merror\x1b[0m") == report.errors
+
+
+MIXED = """
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: flux-system
+data:
+  level: debug
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: flux-system
+spec: {}
+---
+apiVersion: notification.toolkit.fluxcd.io/v1beta3
+kind: Provider
+metadata:
+  name: slack
+  namespace: flux-system
+spec:
+  type: slack
+  channel: alerts
+  secretRef:
+    name: slack-url
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: slack-url
+  namespace: flux-system
+type: Opaque
+data:
+  address: aHR0cHM6Ly9leGFtcGxlLmNvbS9ob29r
+"""
+
+
+@pytest.mark.parametrize("run", [cli, console], ids=["in-process", "console-script"])
+def test_objects_checked_are_the_same_named_or_walked(
+    tmp_path: Path, run: Callable[..., Result]
+) -> None:
+    """Named files once counted every document (the ConfigMap, the Deployment), a walked
+    folder only the kinds rules read: 5 objects one way, 2 the other. The JSON summary
+    and the JUnit test cases count what the footer counts."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    write(tmp_path, ".fluxnotify.yaml", "# the project root\n")
+    write(tmp_path, "apps/mixed.yaml", MIXED)
+    write(tmp_path, "apps/settings.yaml", MIXED.split("---")[0])  # a ConfigMap alone
+    seen = []
+    for paths in (("apps/mixed.yaml", "apps/settings.yaml"), ("apps",)):
+        footer = run("validate", "-f", "text", *paths, cwd=tmp_path).stdout.splitlines()[-1]
+        summary = json.loads(run("validate", "-f", "json", *paths, cwd=tmp_path).stdout)
+        junit = ET.fromstring(run("validate", "-f", "junit", *paths, cwd=tmp_path).stdout)
+        cases = [(c.get("classname"), c.get("name")) for c in junit.iter("testcase")]
+        seen.append((footer, summary["summary"]["objects"], cases))
+    assert seen[0] == seen[1]
+    assert seen[0] == (
+        "0 errors, 1 warning in 2 files (2 objects checked)",  # the Secret is not encrypted
+        2,
+        [
+            ("apps/mixed.yaml", "Provider/flux-system/slack"),
+            ("apps/mixed.yaml", "Secret/flux-system/slack-url"),
+            ("apps/settings.yaml", "(file)"),
+        ],
+    )
