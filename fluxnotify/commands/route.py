@@ -93,6 +93,7 @@ def route(
         )
     if root is not None and not root.is_dir():
         raise UsageError(f"--root {root}: not a folder")
+    _check_not_empty(kind=kind, name=name, namespace=namespace, cluster=cluster)
     if all_objects:
         given = [
             flag
@@ -179,6 +180,23 @@ def route(
     else:
         typer.echo(routemap.event_text(result), nl=False)
     return 0 if result.delivered else 1
+
+
+#: what to do instead of an empty value (``--name "$APP"`` with APP unset)
+_IF_EMPTY = {
+    "kind": "name the kind of the object, e.g. --kind HelmRelease",
+    "name": "name the object, e.g. --name podinfo",
+    "namespace": "leave --namespace out to use the one the repository applies the object in",
+    "cluster": "leave --cluster out to use every cluster the object is applied in",
+}
+
+
+def _check_not_empty(**given: str | None) -> None:
+    """An empty value is a mistake, not a name: Kubernetes names, namespaces and kinds are
+    never empty, and routing an event of ``''`` would only say it reaches nobody."""
+    for option, value in given.items():
+        if value is not None and not value.strip():
+            raise UsageError(f"--{option}: the value is empty", _IF_EMPTY[option])
 
 
 def _check_cluster(project: "Project", cluster: str | None) -> None:

@@ -478,3 +478,48 @@ def test_all_lists_the_alerts_that_deliver_nothing(project: Path) -> None:
     assert sorted(
         f"{a['namespace']}/{a['name']}" for a in data["silent_alerts"] if a["namespace"]
     ) == sorted(missing | {"shop/staging-only"})
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ("--kind", "HelmRelease", "--name", "", "-n", "shop"),
+            [
+                "fluxnotify: error: --name: the value is empty",
+                "  hint: name the object, e.g. --name podinfo",
+            ],
+        ),
+        (
+            ("--kind", "HelmRelease", "--name", "podinfo", "--namespace="),
+            [
+                "fluxnotify: error: --namespace: the value is empty",
+                "  hint: leave --namespace out to use the one the repository applies the object in",
+            ],
+        ),
+        (
+            ("--kind", " ", "--name", "podinfo"),
+            [
+                "fluxnotify: error: --kind: the value is empty",
+                "  hint: name the kind of the object, e.g. --kind HelmRelease",
+            ],
+        ),
+        (
+            ("--all", "--cluster", ""),
+            [
+                "fluxnotify: error: --cluster: the value is empty",
+                "  hint: leave --cluster out to use every cluster the object is applied in",
+            ],
+        ),
+    ],
+    ids=["name", "namespace", "kind", "cluster"],
+)
+def test_an_empty_value_is_a_usage_error(
+    project: Path, args: tuple[str, ...], expected: list[str]
+) -> None:
+    """`--name "$APP"` with APP unset once routed an event of an object named '' (exit 1,
+    delivered nowhere), as if the object existed and nobody listened."""
+    result = cli("route", *args, "--root", project, cwd=project)
+    assert (result.code, result.stdout, result.stderr.splitlines()) == (2, "", expected)
+    script = console("route", *args, "--root", project, cwd=project)
+    assert (script.code, script.stdout, script.stderr.splitlines()) == (2, "", expected)
