@@ -291,22 +291,25 @@ def _dates_to_strings(value: Any) -> Any:
     return value
 
 
-def is_relevant(text: str, path: Path) -> bool:
-    """Cheap test: might this file hold an object some rule reads?"""
-    return path.name in KUSTOMIZATION_FILES or re.search(_KIND_LINE, text) is not None
+def is_relevant(text: str, name: str) -> bool:
+    """Cheap test: might this file (named ``name``) hold an object some rule reads?"""
+    return name in KUSTOMIZATION_FILES or re.search(_KIND_LINE, text) is not None
 
 
-def is_helm_template(text: str, path: Path) -> bool:
+def _in_templates(location: str) -> bool:
+    """In a folder named ``templates`` (Helm's), at any depth."""
+    return "templates" in location.replace(os.sep, "/").split("/")
+
+
+def is_helm_template(text: str, location: str) -> bool:
     """Cheap test: might this file be a Helm template (``{{ ... }}`` markup)?"""
-    return "{{" in text and (
-        re.search(_HELM_TEMPLATE, text) is not None or "templates" in path.parts
-    )
+    return "{{" in text and (re.search(_HELM_TEMPLATE, text) is not None or _in_templates(location))
 
 
-def _template_not_yaml(source: SourceFile, path: Path) -> bool:
+def _template_not_yaml(source: SourceFile) -> bool:
     """A Helm template is not a manifest until rendered; YAML that merely holds ``{{ }}``
     strings (HelmRelease values, ExternalSecret templates) is, and is checked."""
-    if "templates" in path.parts or source.syntax is not None:
+    if _in_templates(source.location) or source.syntax is not None:
         return True
     return any(
         isinstance(value, str) and "{{" in value
@@ -328,14 +331,21 @@ def _go_template_breaks_yaml(source: SourceFile, text: str) -> int | None:
 
 
 def load(
-    path: Path, display: str, *, full: bool, data: bytes | None = None, scan_ok: bool = False
+    path: str | Path,
+    display: str,
+    *,
+    full: bool,
+    data: bytes | None = None,
+    scan_ok: bool = False,
 ) -> SourceFile:
     """Read and parse one file; never raises for bad content (it becomes ``syntax``).
 
     ``scan_ok``: the file is only read for references, so objects whose identity is
-    all that matters may be scanned rather than parsed.
+    all that matters may be scanned rather than parsed. ``path`` may stay a string: a
+    cold run loads 12,000 files, and a Path of each costs more than reading most.
     """
     source = SourceFile(path=path, display=display)
+    location = source.location
     if data is None:
         data = _read_regular(source, full)
         if data is None:
@@ -351,7 +361,7 @@ def load(
         return source
     text = lf_breaks_only(text)
     source.text = text
-    if not full and not is_relevant(text, path):
+    if not full and not is_relevant(text, os.path.basename(location)):
         return source
     if len(data) > MAX_FILE_BYTES:
         source.syntax = SyntaxProblem(
@@ -361,14 +371,14 @@ def load(
     if scan_ok and not full and _scanned(source, text):
         return source
     partial: tuple[int, int] | None = None
-    if "{{" in text and "templates" not in path.parts:
+    if "{{" in text and not _in_templates(location):
         text, partial = _without_template_documents(text)
         if partial is not None:
             source.text = text  # positions must see the same documents
     source.parsed = True
     _parse(source, text, full)
     template = _go_template_breaks_yaml(source, text)
-    if is_helm_template(text, path) and _template_not_yaml(source, path):
+    if is_helm_template(text, location) and _template_not_yaml(source):
         source.note = "Helm template: skipped, it is not YAML until rendered"
     elif template is not None:
         source.note = (
@@ -458,7 +468,7 @@ def _read_regular(source: SourceFile, full: bool) -> bytes | None:
     ``fstat`` on what was opened, so that nothing can swap the file in between; the size
     limit is checked before reading, so a huge file is never read whole.
     """
-    path = source.path
+    path = source.location
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
@@ -484,7 +494,7 @@ def _read_regular(source: SourceFile, full: bool) -> bytes | None:
             return None
         if info.st_size > MAX_FILE_BYTES:
             with open(fd, "rb", closefd=False) as handle:
-                if full or _mentions_relevant_kind(handle, path):
+                if full or _mentions_relevant_kind(handle, os.path.basename(path)):
                     source.syntax = SyntaxProblem(
                         1,
                         1,
@@ -514,10 +524,10 @@ def _not_regular(mode: int) -> str:
     return next((name for test, name in _NOT_REGULAR if test(mode)), "a special file")
 
 
-def _mentions_relevant_kind(handle: BinaryIO, path: Path) -> bool:
+def _mentions_relevant_kind(handle: BinaryIO, name: str) -> bool:
     """Whether a file too large to read whole holds a kind some rule reads, read in
     pieces (each with the end of the line before it)."""
-    if path.name in KUSTOMIZATION_FILES:
+    if name in KUSTOMIZATION_FILES:
         return True
     carry = b""
     while piece := handle.read(1 << 20):
@@ -531,7 +541,7 @@ def _mentions_relevant_kind(handle: BinaryIO, path: Path) -> bool:
 
 def _scanned(source: SourceFile, text: str) -> bool:
     """Fill ``source`` from the line scanner when every relevant object in it is scannable."""
-    if source.path.name in KUSTOMIZATION_FILES or any(h in text for h in _PARSE_HINTS):
+    if _kustomization(source) or any(h in text for h in _PARSE_HINTS):
         return False
     if not set(re.findall(_KIND_LINE, text)) <= SCANNABLE_KINDS:
         return False
@@ -550,9 +560,14 @@ def _scanned(source: SourceFile, text: str) -> bool:
     return True
 
 
+def _kustomization(source: SourceFile) -> bool:
+    return os.path.basename(source.location) in KUSTOMIZATION_FILES
+
+
 def _parse(source: SourceFile, text: str, full: bool) -> None:
     loader = _Loader(text)
-    keep_all = full or source.path.name in KUSTOMIZATION_FILES
+    kustomization = _kustomization(source)
+    keep_all = full or kustomization
     check_size = "&" in text and "*" in text  # aliases possible
     try:
         loaded: list[Any] = []
@@ -582,7 +597,7 @@ def _parse(source: SourceFile, text: str, full: bool) -> None:
     for index, value in enumerate(loaded):
         if not isinstance(value, dict):
             continue
-        if source.path.name in KUSTOMIZATION_FILES:
+        if kustomization:
             # kustomize's own defaults: apiVersion and kind may be left out
             value.setdefault("apiVersion", "kustomize.config.k8s.io/v1beta1")
             value.setdefault("kind", "Kustomization")

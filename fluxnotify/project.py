@@ -238,7 +238,7 @@ def _read_facts(source: SourceFile) -> None:
     text = source.text
     if text is None:
         return
-    if source.path.name == "gotk-components.yaml":
+    if os.path.basename(source.location) == "gotk-components.yaml":
         source.flux_version = fluxversion.gotk_components_version(text)
     if "no-cross-namespace-refs" in text and re.search(_NO_CROSS_NS, text):
         source.blocks_cross_namespace_refs = True
@@ -275,7 +275,7 @@ def load_file(path: Path, display: str, full: bool | None) -> SourceFile | Input
 def _load_job(path: str | Path, display: str, full: bool | None) -> SourceFile | InputError:
     """``full`` None: a file outside the targets, read for references only."""
     try:
-        source = load(Path(path), display, full=bool(full), scan_ok=full is None)
+        source = load(path, display, full=bool(full), scan_ok=full is None)
     except InputError as exc:
         return exc
     _read_facts(source)

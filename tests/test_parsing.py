@@ -134,7 +134,7 @@ def test_duplicate_keys_are_recorded(tmp_path: Path) -> None:
     ],
 )
 def test_relevance_scan(name: str, text: str, relevant: bool) -> None:
-    assert is_relevant(text, Path(name)) is relevant
+    assert is_relevant(text, name) is relevant
 
 
 def test_irrelevant_files_are_parsed_only_when_named(tmp_path: Path) -> None:
