@@ -304,9 +304,18 @@ def _load_all(jobs: list[Job], root: Path) -> list[Loaded | InputError]:
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return [_loaded(job, root) for job in jobs]
-    with multiprocessing.get_context("fork").Pool(
-        workers, initializer=_end_with_parent, initargs=(os.getpid(),)
-    ) as pool:
+    # Ctrl-C while the pool starts its threads found no cleanup in place yet: at exit the
+    # pool restarted the workers that shutdown had joined, and the parent waited on them
+    # for ever. SIGINT is held until the pool is built (its workers inherit the mask, so
+    # Ctrl-C in a terminal reaches the parent alone, which ends them).
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = multiprocessing.get_context("fork").Pool(
+            workers, initializer=_end_with_parent, initargs=(os.getpid(),)
+        )
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    with pool:
         sent = pool.map(
             partial(_load_sent, root=root),
             jobs,
