@@ -348,23 +348,28 @@ class Earlier(NamedTuple):
         }
 
 
+#: git's index stamp, and each file git does not vouch for (changed, untracked, named on
+#: the command line) with its own stamp: what a whole listing would say, in brief
+Quick = tuple[tuple[int, int, int], tuple[tuple[str, Stamp], ...]]
+
+
 class ReportMemo:
     """The Report of an earlier run whose inputs were exactly these: the same options, the
     same tool, the same files with the same stamps.
 
     Re-running validate on an unchanged repository (CI on a re-run, pre-commit on files
-    already checked) then costs the listing and the stamps. When some files changed,
-    ``earlier`` is the last Report of the same options, for engine.py to take the findings
-    of the unchanged files from when what changed cannot affect them.
+    already checked) then costs the listing. In git, a ``quick`` stamp (git's index, and
+    the files git does not find as staged, with their own stamps) answers before the
+    listing's 12,000 lines are even read. When some files changed, ``earlier`` is the last
+    Report of the same options, for engine.py to take the findings of the unchanged files
+    from when what changed cannot affect them.
 
     One file per project root holds the last run of each of the MEMOS most recent sets of
     options (the whole tree in CI, the files of a commit in pre-commit, ...), each
     marshalled on its own: a run unmarshals only its own.
     """
 
-    def __init__(
-        self, root: Path, options: tuple[object, ...], stamps: Mapping[str, Stamp]
-    ) -> None:
+    def __init__(self, root: Path, options: tuple[object, ...]) -> None:
         import time
 
         files = cache_file(root)
@@ -372,60 +377,76 @@ class ReportMemo:
         #: ``repr`` of what, besides the files, decides the result
         self.options = repr((_identity(), os.getcwd(), *options))
         self.taken = time.time_ns()
-        self.stamps = sorted(stamps.items())
-        #: the newest modification time among the stat-ed files
-        self.newest = max((s[1] for s in stamps.values() if isinstance(s, tuple)), default=0)
-        #: the other options' runs, as stored (marshalled), kept when this one is saved
-        self.entries: dict[str, bytes] = {}
+        #: every options' last run, as stored: (head, body), each marshalled
+        self.entries: dict[str, tuple[bytes, bytes]] = {}
         self.earlier: Earlier | None = None
-
-    def load(self) -> Report | None:
-        """The remembered Report, if every input is as it was when it was made."""
+        self._head: dict[str, Any] | None = None
         blob, _ = _read_checked(self.file)
-        if blob is None:
+        with contextlib.suppress(EOFError, ValueError, TypeError):
+            entries = marshal.loads(blob) if blob is not None else None
+            if isinstance(entries, dict) and all(
+                isinstance(v, tuple) and len(v) == 2 and all(isinstance(b, bytes) for b in v)
+                for v in entries.values()
+            ):
+                self.entries = entries
+        stored = self.entries.get(self.options)
+        with contextlib.suppress(EOFError, ValueError, TypeError):
+            head = marshal.loads(stored[0]) if stored is not None else None
+            if isinstance(head, dict) and isinstance(head.get("taken"), int):
+                self._head = head
+
+    def load_quick(self, quick: Quick) -> Report | None:
+        """The remembered Report, if git's index and the files it does not vouch for are
+        as they were (``quick``: engine._quick)."""
+        head = self._head
+        if head is None or head.get("quick") != quick:
+            return None
+        if _newest(stamp for _, stamp in quick[1]) >= head["taken"] - RACY_NS:
+            return None  # a file may have changed in the tick its stamp was taken
+        return self._report()
+
+    def load(self, stamps: Mapping[str, Stamp]) -> Report | None:
+        """The remembered Report, if every file has the stamp it had; else None, with
+        ``earlier`` set when these options ran before."""
+        head = self._head
+        if head is None:
             return None
         try:
-            entries = marshal.loads(blob)
-            if not isinstance(entries, dict) or not all(
-                isinstance(v, bytes) for v in entries.values()
-            ):
-                return None
-            self.entries = entries
-            stored = entries.get(self.options)
-            if stored is None:
-                return None
-            run = marshal.loads(stored)
-            taken = run["taken"]
-            if not isinstance(taken, int):
-                return None
-            report = _report_from(run["report"])
+            body = marshal.loads(self.entries[self.options][1])
+            report = _report_from(body["report"])
             if report is None:
                 return None
-            if run["stamps"] != self.stamps:
+            if body["stamps"] != sorted(stamps.items()):
                 self.earlier = Earlier(
                     report,
-                    dict(run["stamps"]),
-                    frozenset(run["stateful"]),
-                    taken,
-                    dict(run["counts"]),
-                    bool(run["blocks"]),
+                    dict(body["stamps"]),
+                    frozenset(body["stateful"]),
+                    head["taken"],
+                    dict(body["counts"]),
+                    bool(body["blocks"]),
                 )
                 return None
         except (EOFError, ValueError, TypeError, KeyError, IndexError):
             return None  # the wrong shape: an older or damaged memo
-        if self.newest >= taken - RACY_NS:
+        if _newest(tuple(stamps.values())) >= head["taken"] - RACY_NS:
             return None  # a file may have changed in the tick its stamp was taken
         return report
 
     def save(
-        self, report: Report, stateful: Iterable[str], counts: dict[str, int], blocks: bool
+        self,
+        report: Report,
+        stamps: Mapping[str, Stamp],
+        quick: Quick | None,
+        stateful: Iterable[str],
+        counts: dict[str, int],
+        blocks: bool,
     ) -> None:
         """Remember ``report``; the rest: see Earlier."""
         with contextlib.suppress(ValueError):
-            run = marshal.dumps(
+            head = marshal.dumps({"quick": quick, "taken": self.taken})
+            body = marshal.dumps(
                 {
-                    "stamps": self.stamps,
-                    "taken": self.taken,
+                    "stamps": sorted(stamps.items()),
                     "report": _report_to(report),
                     "stateful": sorted(stateful),
                     "counts": counts,
@@ -433,10 +454,22 @@ class ReportMemo:
                 }
             )
             entries = {k: v for k, v in self.entries.items() if k != self.options}
-            entries[self.options] = run  # the most recent last
+            entries[self.options] = (head, body)  # the most recent last
             while len(entries) > MEMOS:
                 del entries[next(iter(entries))]
             _write_marshalled(self.file, entries, ".memo-")
+
+    def _report(self) -> Report | None:
+        try:
+            body = marshal.loads(self.entries[self.options][1])
+            return _report_from(body["report"])
+        except (EOFError, ValueError, TypeError, KeyError, IndexError):
+            return None
+
+
+def _newest(stamps: Iterable[Stamp]) -> int:
+    """The newest modification time among (size, mtime) stamps."""
+    return max((s[1] for s in stamps if isinstance(s, tuple)), default=0)
 
 
 def _code_stamp() -> tuple[tuple[str, int, int], ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -181,10 +182,12 @@ class Listing(NamedTuple):
     links: frozenset[str] = frozenset()
 
 
-def project_listing(root: Path, excludes: Sequence[str]) -> Listing:
+def project_listing(root: Path, excludes: Sequence[str], listed: str | None = None) -> Listing:
     """The YAML files of the project: what git tracks or would track (ignored files are
-    not part of the project), else every file under the root."""
-    listed = _git_listing(root)
+    not part of the project), else every file under the root. ``listed``: git's output
+    (git_listing), when already asked for."""
+    if listed is None:
+        listed = _git_listing(root)
     if listed is None:
         return Listing([os.fspath(target.path) for target in walk(root, excludes, "")], {})
     base = os.fspath(root)
@@ -297,6 +300,35 @@ def start_listing(root: Path) -> None:
     key = os.path.abspath(root)
     if key not in _STARTED and (root / ".git").exists():
         _STARTED[key] = _Listing(root)
+
+
+def git_listing(root: Path) -> str | None:
+    """What git lists of the project (``project_listing`` reads it), or None outside git."""
+    return _git_listing(root)
+
+
+_CHANGED = re.compile(r"(?:^|\0)(?:[A-GI-Z] [^\t\0]*\t|\? )([^\0]+)")
+
+
+def changed_files(listed: str) -> list[str]:
+    """The files of a git listing that git does not find as staged (changed, untracked,
+    conflicted), relative to the root with ``/``: read without going through the other
+    12,000 lines one by one."""
+    return sorted(set(_CHANGED.findall(listed)))
+
+
+def index_stamp(root: Path) -> tuple[int, int, int] | None:
+    """A stamp of git's index (rewritten, under a new inode, whenever it changes): with
+    ``changed_files`` and their own stamps, it pins down the whole listing and every
+    unchanged file's contents. None where there is no index to look at."""
+    git = root / ".git"
+    try:
+        if not git.is_dir():
+            return None  # a worktree or submodule: .git is a file naming the real folder
+        stat = os.stat(git / "index")
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 def forget_listing(root: Path) -> None:

@@ -14,13 +14,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from fluxnotify import fluxversion, schemas
-from fluxnotify.cache import Earlier, FileCache, ReportMemo, Stamp, take_stamps
+from fluxnotify.cache import Earlier, FileCache, Quick, ReportMemo, Stamp, take_stamps
 from fluxnotify.config import Config
 from fluxnotify.discovery import (
     DEFAULT_EXCLUDES,
     Listing,
     Target,
+    changed_files,
     discover,
+    git_listing,
+    index_stamp,
     listed_prefix,
     project_listing,
 )
@@ -82,11 +85,12 @@ class Selection(NamedTuple):
     targets: list[Target]
 
 
-def select(options: Options) -> Selection:
-    """The root, the project's files and the targets that the options name."""
+def select(options: Options, listed: str | None = None) -> Selection:
+    """The root, the project's files and the targets that the options name (``listed``:
+    git's listing of the root, when already asked for)."""
     root = options.root or find_root(options.paths)
     excludes = (*DEFAULT_EXCLUDES, *options.config.exclude, *options.exclude)
-    listing = project_listing(root, excludes) if root.is_dir() else Listing([], {})
+    listing = project_listing(root, excludes, listed) if root.is_dir() else Listing([], {})
     return Selection(root, listing, discover(options.paths, excludes, root, listing.paths))
 
 
@@ -104,10 +108,10 @@ def open_project(
     return Project.load(root, targets, listing, cache)
 
 
-def _memo(options: Options, selection: Selection) -> ReportMemo | None:
-    """The memo of earlier Reports for these inputs (none for standard input or without a cache)."""
-    root, listing, targets = selection
-    if not options.cache or not root.is_dir() or any(t.display == "-" for t in targets):
+def _memo(options: Options, root: Path) -> ReportMemo | None:
+    """The memo of earlier Reports for these options (none for standard input or without a
+    cache). The files are not part of the key: their stamps are checked against it."""
+    if not options.cache or not root.is_dir() or "-" in options.paths:
         return None
     config = options.config
     decided_by = (
@@ -118,10 +122,8 @@ def _memo(options: Options, selection: Selection) -> ReportMemo | None:
         options.exclude,
         options.disable,
         (config.source, config.flux_version, config.exclude, sorted(config.rules.items())),
-        [(t.display, t.explicit) for t in targets],
     )
-    paths = {*listing.paths, *(os.fspath(t.path) for t in targets)}  # targets are listed too
-    return ReportMemo(root, decided_by, take_stamps(paths, listing.blobs))
+    return ReportMemo(root, decided_by)
 
 
 def flux_version_for(options: Options, project: Project, source: SourceFile) -> tuple[str, str]:
@@ -160,19 +162,28 @@ def validate(options: Options) -> Report:
 
 
 def _run(options: Options) -> Report:
-    selection = select(options)
-    memo = _memo(options, selection)
-    remembered = memo.load() if memo is not None else None
-    if remembered is not None:
-        return remembered
+    root = options.root or find_root(options.paths)
+    memo = _memo(options, root)
+    listed = git_listing(root) if root.is_dir() else None
+    quick = _quick(options, root, listed) if memo is not None and listed is not None else None
+    if memo is not None and quick is not None:
+        remembered = memo.load_quick(quick)
+        if remembered is not None:
+            return remembered
+    selection = select(options, listed)
     if memo is None:
         return _validate(options, open_project(options, selection))
-    stamps = dict(memo.stamps)  # each file stamped once per run
+    paths = {*selection.listing.paths, *(os.fspath(t.path) for t in selection.targets)}
+    stamps = take_stamps(paths, selection.listing.blobs)  # each file stamped once per run
+    remembered = memo.load(stamps)
+    if remembered is not None:
+        return remembered
     if memo.earlier is not None:
         incremental = _incremental(options, selection, memo.earlier, stamps)
         if incremental is not None:
             report, counts = incremental
-            memo.save(report, memo.earlier.stateful, counts, memo.earlier.blocks)
+            earlier = memo.earlier
+            memo.save(report, stamps, quick, earlier.stateful, counts, earlier.blocks)
             return report
     project = open_project(options, selection, stamps)
     report = _validate(options, project)
@@ -184,8 +195,28 @@ def _run(options: Options) -> Report:
         if source.documents or project.scans.get(path) is not None
     }
     counts = {s.display: s.document_count for s in project.targets if s.document_count}
-    memo.save(report, stateful, counts, project.blocks_cross_namespace_refs)
+    memo.save(report, stamps, quick, stateful, counts, project.blocks_cross_namespace_refs)
     return report
+
+
+def _quick(options: Options, root: Path, listed: str) -> Quick | None:
+    """What pins down this run's inputs in brief (cache.Quick): git's index stamp, and
+    the files git does not vouch for with their own stamps. None when a path on the
+    command line lies outside what git lists (standard input, a folder outside the root)."""
+    index = index_stamp(root)
+    if index is None:
+        return None
+    base = os.path.abspath(root)
+    named = []
+    for path in options.paths:
+        absolute = os.path.abspath(path)
+        if path == "-" or not (absolute == base or absolute.startswith(base + os.sep)):
+            return None
+        if not os.path.isdir(absolute):
+            named.append(absolute)  # git may ignore a file named on the command line
+    changed = [os.path.join(base, rel) for rel in changed_files(listed)]
+    stamps = take_stamps([*changed, *named], {})
+    return index, tuple(sorted(stamps.items()))
 
 
 def _stateful(source: SourceFile) -> bool:

@@ -245,9 +245,11 @@ def test_a_damaged_memo_is_ignored(tmp_path: Path, own_cache_dir: Path, damage: 
         blob = b"\x00" * 40
     else:  # a valid checksum over data of another shape
         entries = marshal.loads(blob[4:])
-        for key, stored_run in entries.items():
-            run = marshal.loads(stored_run)
-            entries[key] = marshal.dumps({**run, "taken": 1 << 62, "report": (1, 2)})
+        for key, (head, body) in entries.items():
+            entries[key] = (
+                marshal.dumps({**marshal.loads(head), "taken": 1 << 62}),
+                marshal.dumps({**marshal.loads(body), "report": (1, 2)}),
+            )
         payload = marshal.dumps(entries)
         blob = zlib.crc32(payload).to_bytes(4, "big") + payload
     memo.write_bytes(blob)
@@ -526,3 +528,49 @@ def test_each_set_of_options_keeps_its_last_run(
         _forbid_reading(forbidden)
         again = validate(walk)  # only the ConfigMap is read again
     assert again.findings == first.findings
+
+
+def _git(folder: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(
+        ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_in_git_an_unchanged_repository_is_answered_before_the_listing_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git's index and the files git does not vouch for stand for the whole listing: an
+    unchanged repository is answered without going through it. Any change (an edit, a
+    staged edit, a new file) is seen."""
+    from fluxnotify import engine
+
+    (tmp_path / "alert.yaml").write_text(BROKEN_ALERT)
+    (tmp_path / "provider.yaml").write_text(PROVIDER.format(name="slack"))
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "start")
+    options = Options(paths=(str(tmp_path),), root=tmp_path)
+    first = validate(options)
+    assert [f.rule for f in first.findings] == ["schema"]
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the listing was read")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(engine, "project_listing", refuse)
+        assert validate(options) == first
+        alert = tmp_path / "alert.yaml"
+        alert.write_text(ALERT)  # fixed, not staged
+        with pytest.raises(AssertionError, match="the listing was read"):
+            validate(options)
+    assert validate(options).findings == []
+    _git(tmp_path, "add", "alert.yaml")  # the same contents, staged: the index changed
+    assert validate(options).findings == []
+    (tmp_path / "other.yaml").write_text(BROKEN_ALERT.replace("on-call", "other"))  # untracked
+    assert [f.rule for f in validate(options).findings] == ["schema"]
+    assert validate(options) == validate(options._replace(cache=False))
