@@ -364,36 +364,39 @@ class ReportMemo:
     Report of the same options, for engine.py to take the findings of the unchanged files
     from when what changed cannot affect them.
 
-    One file per project root holds the last run of each of the MEMOS most recent sets of
-    options (the whole tree in CI, the files of a commit in pre-commit, ...), each
-    marshalled on its own: a run unmarshals only its own.
+    Each set of options (the whole tree in CI, the files of a commit in pre-commit, ...)
+    keeps its last run in a file of its own, the MEMOS most recent per project root: a
+    run reads only its own.
     """
 
     def __init__(self, root: Path, options: tuple[object, ...]) -> None:
         import time
 
-        files = cache_file(root)
-        self.file = files.with_name(files.stem.replace("files-", "memo-", 1) + ".bin")
         #: ``repr`` of what, besides the files, decides the result
         self.options = repr((_identity(), os.getcwd(), *options))
+        files = cache_file(root)
+        self.prefix = files.stem.replace("files-", "memo-", 1) + "-"
+        digest = zlib.crc32(self.options.encode("utf-8", "surrogateescape"))
+        self.file = files.with_name(f"{self.prefix}{digest:08x}.bin")
         self.taken = time.time_ns()
-        #: every options' last run, as stored: (head, body), each marshalled
-        self.entries: dict[str, tuple[bytes, bytes]] = {}
         self.earlier: Earlier | None = None
+        #: this options' last run as stored: head and body, each marshalled
+        self._stored: tuple[bytes, bytes] | None = None
         self._head: dict[str, Any] | None = None
         blob, _ = _read_checked(self.file)
         with contextlib.suppress(EOFError, ValueError, TypeError):
-            entries = marshal.loads(blob) if blob is not None else None
-            if isinstance(entries, dict) and all(
-                isinstance(v, tuple) and len(v) == 2 and all(isinstance(b, bytes) for b in v)
-                for v in entries.values()
+            stored = marshal.loads(blob) if blob is not None else None
+            # the options are in the file too: two sets of options may share a checksum
+            if (
+                isinstance(stored, tuple)
+                and len(stored) == 3
+                and stored[0] == self.options
+                and all(isinstance(b, bytes) for b in stored[1:])
             ):
-                self.entries = entries
-        stored = self.entries.get(self.options)
-        with contextlib.suppress(EOFError, ValueError, TypeError):
-            head = marshal.loads(stored[0]) if stored is not None else None
-            if isinstance(head, dict) and isinstance(head.get("taken"), int):
-                self._head = head
+                self._stored = stored[1], stored[2]
+                head = marshal.loads(stored[1])
+                if isinstance(head, dict) and isinstance(head.get("taken"), int):
+                    self._head = head
 
     def load_quick(self, quick: Quick) -> Report | None:
         """The remembered Report, if git's index and the files it does not vouch for are
@@ -412,9 +415,9 @@ class ReportMemo:
         if head is None:
             return None
         try:
-            body = marshal.loads(self.entries[self.options][1])
-            report = _report_from(body["report"])
-            if report is None:
+            body = marshal.loads(self._stored[1]) if self._stored is not None else None
+            report = _report_from(body["report"]) if body is not None else None
+            if body is None or report is None:
                 return None
             if body["stamps"] != sorted(stamps.items()):
                 self.earlier = Earlier(
@@ -453,16 +456,25 @@ class ReportMemo:
                     "blocks": blocks,
                 }
             )
-            entries = {k: v for k, v in self.entries.items() if k != self.options}
-            entries[self.options] = (head, body)  # the most recent last
-            while len(entries) > MEMOS:
-                del entries[next(iter(entries))]
-            _write_marshalled(self.file, entries, ".memo-")
+            _write_marshalled(self.file, (self.options, head, body), ".memo-")
+        self._forget_oldest()
+
+    def _forget_oldest(self) -> None:
+        """Keep the MEMOS most recently written memos of this root."""
+        with contextlib.suppress(OSError):
+            found = []
+            with os.scandir(self.file.parent) as entries:
+                for entry in entries:
+                    if entry.name.startswith(self.prefix) and entry.name.endswith(".bin"):
+                        found.append((entry.stat().st_mtime_ns, entry.name))
+            for _, name in sorted(found)[:-MEMOS]:
+                with contextlib.suppress(OSError):
+                    os.unlink(self.file.parent / name)
 
     def _report(self) -> Report | None:
         try:
-            body = marshal.loads(self.entries[self.options][1])
-            return _report_from(body["report"])
+            body = marshal.loads(self._stored[1]) if self._stored is not None else None
+            return _report_from(body["report"]) if body is not None else None
         except (EOFError, ValueError, TypeError, KeyError, IndexError):
             return None
 
@@ -519,7 +531,7 @@ def _read_marshalled(file: Path) -> tuple[object, int]:
         return None, 0
 
 
-def _write_marshalled(file: Path, data: dict[str, Any], prefix: str) -> None:
+def _write_marshalled(file: Path, data: Any, prefix: str) -> None:
     payload = marshal.dumps(data)
     _write_atomically(file, prefix, zlib.crc32(payload).to_bytes(4, "big") + payload)
 

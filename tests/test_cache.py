@@ -244,13 +244,14 @@ def test_a_damaged_memo_is_ignored(tmp_path: Path, own_cache_dir: Path, damage: 
     elif damage == "garbage":
         blob = b"\x00" * 40
     else:  # a valid checksum over data of another shape
-        entries = marshal.loads(blob[4:])
-        for key, (head, body) in entries.items():
-            entries[key] = (
+        key, head, body = marshal.loads(blob[4:])
+        payload = marshal.dumps(
+            (
+                key,
                 marshal.dumps({**marshal.loads(head), "taken": 1 << 62}),
                 marshal.dumps({**marshal.loads(body), "report": (1, 2)}),
             )
-        payload = marshal.dumps(entries)
+        )
         blob = zlib.crc32(payload).to_bytes(4, "big") + payload
     memo.write_bytes(blob)
     assert validate(options) == first
@@ -574,3 +575,17 @@ def test_in_git_an_unchanged_repository_is_answered_before_the_listing_is_read(
     (tmp_path / "other.yaml").write_text(BROKEN_ALERT.replace("on-call", "other"))  # untracked
     assert [f.rule for f in validate(options).findings] == ["schema"]
     assert validate(options) == validate(options._replace(cache=False))
+
+
+def test_the_memos_of_the_most_recent_sets_of_options_are_kept(
+    tmp_path: Path, own_cache_dir: Path
+) -> None:
+    from fluxnotify.cache import MEMOS
+
+    (tmp_path / "alert.yaml").write_text(BROKEN_ALERT)
+    _age(tmp_path)
+    rules = ["provider-ref", "secret-ref", "schema", "regex", "event-severity"]
+    for number in range(MEMOS + 2):
+        disable = tuple(rule for i, rule in enumerate(rules) if number >> i & 1)
+        validate(Options(paths=(str(tmp_path),), root=tmp_path, disable=disable))
+    assert len(list(own_cache_dir.glob("memo-*"))) == MEMOS
