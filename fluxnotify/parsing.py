@@ -67,8 +67,9 @@ _PARSE_HINTS = (*FLUX_OPERATOR_HINTS, "fluxcd/flux2")
 
 # Patterns that not every run needs stay strings: re compiles one on first use
 # and keeps it, so a small run does not pay for compiling them.
+#: A top-level ``kind:`` line (ended by LF or CRLF) of a kind some rule reads.
 _KIND_LINE = (
-    r"(?m)^kind:[ \t]*[\"']?(" + "|".join(sorted(RELEVANT_KINDS)) + r")[\"']?[ \t]*(?:#.*)?$"
+    r"(?m)^kind:[ \t]*[\"']?(" + "|".join(sorted(RELEVANT_KINDS)) + r")[\"']?[ \t]*(?:#.*)?\r?$"
 )
 _HELM_TEMPLATE = (
     r"\{\{-?\s*(?:\.Values|\.Release|\.Chart|include|template|if|range|with|define|toYaml|\$)"

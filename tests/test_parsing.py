@@ -130,11 +130,26 @@ def test_duplicate_keys_are_recorded(tmp_path: Path) -> None:
         ("a.yaml", "apiVersion: v1\nkind: Secret\n", True),
         ("a.yaml", "apiVersion: x/v1\nkind: 'Alert'  # comment\n", True),
         ("a.yaml", "spec:\n  kind: Alert\n", False),
+        ("a.yaml", "apiVersion: x/v1\r\nkind: Alert\r\nmetadata:\r\n", True),
+        ("a.yaml", "apiVersion: x/v1\r\nkind: Alert # c\r\n", True),
+        ("a.yaml", "apiVersion: apps/v1\r\nkind: Deployment\r\n", False),
         ("kustomization.yaml", "resources: [a.yaml]\n", True),
     ],
 )
 def test_relevance_scan(name: str, text: str, relevant: bool) -> None:
     assert is_relevant(text, name) is relevant
+
+
+def test_a_walked_file_saved_with_crlf_is_checked(tmp_path: Path) -> None:
+    """Windows line ends: the relevance test missed the kind line, so a walked folder
+    skipped the Alert in it silently, and the reference scan lost it."""
+    text = "apiVersion: notification.toolkit.fluxcd.io/v1beta3\r\nkind: Alert\r\n"
+    text += "metadata:\r\n  name: a\r\n"
+    walked = _load(tmp_path, text, full=False)
+    assert [(d.kind, d.name) for d in walked.documents] == [("Alert", "a")]
+    path = write(tmp_path, "other.yaml", text)
+    scanned = load(path, "other.yaml", full=False, scan_ok=True)
+    assert [(d.kind, d.name) for d in scanned.documents] == [("Alert", "a")]
 
 
 def test_irrelevant_files_are_parsed_only_when_named(tmp_path: Path) -> None:
