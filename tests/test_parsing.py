@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,21 @@ def test_duplicate_keys_are_recorded(tmp_path: Path) -> None:
 )
 def test_relevance_scan(name: str, text: str, relevant: bool) -> None:
     assert is_relevant(text, name) is relevant
+    assert is_relevant(text.partition("\n")[2], name) is relevant  # the kind on line 1
+
+
+@pytest.mark.needs_shared
+def test_relevance_agrees_with_the_kind_line_pattern_on_the_corpus(shared: Path) -> None:
+    """is_relevant looks for the kind line in two steps (first line, then after a line
+    break), for speed: the same answer as the one pattern."""
+    files = 0
+    for path in sorted((shared / "corpus").rglob("*.y*ml")):
+        text = path.read_bytes().decode("utf-8", "replace")
+        for variant in (text, text.replace("\n", "\r\n")):
+            expected = re.search(parsing._KIND_LINE, variant) is not None
+            assert is_relevant(variant, "x.yaml") is expected, path
+        files += 1
+    assert files > 4000
 
 
 def test_a_walked_file_saved_with_crlf_is_checked(tmp_path: Path) -> None:
