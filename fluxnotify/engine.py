@@ -98,18 +98,13 @@ def open_project(
     options: Options,
     selection: Selection | None = None,
     stamps: Mapping[str, Stamp] | None = None,
-    cache: FileCache | None = None,
 ) -> Project:
-    """The project the options name: its root, its files, the targets among them
-    (``cache``: the file cache, when already read).
+    """The project the options name: its root, its files, the targets among them.
 
     validate, route and migrate see the same files and the same Flux versions through it.
     """
     root, listing, targets = selection or select(options)
-    if cache is None and options.cache and root.is_dir():
-        cache = FileCache(root)
-    if cache is not None and stamps is not None:
-        cache.known = stamps
+    cache = FileCache(root, stamps) if options.cache and root.is_dir() else None
     return Project.load(root, targets, listing, cache)
 
 
@@ -169,9 +164,6 @@ def validate(options: Options) -> Report:
 def _run(options: Options) -> Report:
     root = options.root or find_root(options.paths)
     memo = _memo(options, root)
-    # Read while git lists the project (validate starts it early): a run that the memo
-    # does not answer needs the file cache, and reading it costs nothing while git works.
-    cache = FileCache(root) if memo is not None else None
     listed = git_listing(root) if root.is_dir() else None
     quick = _quick(options, root, listed) if memo is not None and listed is not None else None
     if memo is not None and quick is not None:
@@ -193,7 +185,7 @@ def _run(options: Options) -> Report:
             earlier = memo.earlier
             memo.save(report, stamps, quick, earlier.stateful, counts, earlier.blocks)
             return report
-    project = open_project(options, selection, stamps, cache)
+    project = open_project(options, selection, stamps)
     report = _validate(options, project)
     # what a file says about the repository is in its scan facts (the cache keeps them
     # rather than the flag and release on the files it answers for references)
