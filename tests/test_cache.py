@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from validate_support import git
 
 from fluxnotify.cache import FileCache, cache_file, read_store, write_store
 from fluxnotify.engine import Options, validate
@@ -531,17 +532,6 @@ def test_each_set_of_options_keeps_its_last_run(
     assert again.findings == first.findings
 
 
-def _git(folder: Path, *args: str) -> None:
-    import subprocess
-
-    subprocess.run(
-        ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
-        cwd=folder,
-        check=True,
-        capture_output=True,
-    )
-
-
 def test_in_git_an_unchanged_repository_is_answered_before_the_listing_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -552,9 +542,9 @@ def test_in_git_an_unchanged_repository_is_answered_before_the_listing_is_read(
 
     (tmp_path / "alert.yaml").write_text(BROKEN_ALERT)
     (tmp_path / "provider.yaml").write_text(PROVIDER.format(name="slack"))
-    _git(tmp_path, "init", "-q")
-    _git(tmp_path, "add", ".")
-    _git(tmp_path, "commit", "-qm", "start")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "start")
     options = Options(paths=(str(tmp_path),), root=tmp_path)
     first = validate(options)
     assert [f.rule for f in first.findings] == ["schema"]
@@ -570,7 +560,7 @@ def test_in_git_an_unchanged_repository_is_answered_before_the_listing_is_read(
         with pytest.raises(AssertionError, match="the listing was read"):
             validate(options)
     assert validate(options).findings == []
-    _git(tmp_path, "add", "alert.yaml")  # the same contents, staged: the index changed
+    git(tmp_path, "add", "alert.yaml")  # the same contents, staged: the index changed
     assert validate(options).findings == []
     (tmp_path / "other.yaml").write_text(BROKEN_ALERT.replace("on-call", "other"))  # untracked
     assert [f.rule for f in validate(options).findings] == ["schema"]

@@ -17,14 +17,13 @@ import os
 import random
 import re
 import shutil
-import subprocess
 import zlib
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import pytest
-from validate_support import SHARED
+from validate_support import SHARED, git
 
 from fluxnotify import project as project_module
 from fluxnotify.discovery import DEFAULT_EXCLUDES, project_listing
@@ -38,13 +37,6 @@ SEED = 11
 #: Modification times: the copy is an hour old, the edits half an hour (so the report
 #: memo may trust them: files stamped in the last two seconds never are).
 HOUR = 3600 * 10**9
-GIT = ["git", "-c", "user.name=test", "-c", "user.email=test@example.com"]
-
-
-def _git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        [*GIT, *args], cwd=repo, check=True, capture_output=True, text=True
-    ).stdout
 
 
 def _stamp(path: Path, ns: int) -> None:
@@ -63,7 +55,7 @@ class Editor:
         self.done: list[str] = []
 
     def files(self) -> list[Path]:
-        listed = _git(self.repo, "ls-files", "-z", "*.yaml", "*.yml").split("\0")
+        listed = git(self.repo, "ls-files", "-z", "*.yaml", "*.yml").split("\0")
         paths = [self.repo / rel for rel in sorted(filter(None, listed))]
         return [path for path in paths if path.is_file()]  # not deleted since the last add
 
@@ -251,9 +243,9 @@ def test_warm_cold_and_uncached_runs_agree_after_edits(
 ) -> None:
     repo = tmp_path / "repo"
     shutil.copytree(CORPUS / repository, repo, symlinks=True)
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "copy")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "copy")
     now = (repo / ".git").stat().st_mtime_ns
     for path in repo.rglob("*"):
         if ".git" not in path.parts and path.is_file() and not path.is_symlink():
@@ -281,7 +273,7 @@ def test_warm_cold_and_uncached_runs_agree_after_edits(
         edit(2)
         for number, path in enumerate(sorted(editor.touched)):
             _stamp(path, stamp + number)  # an edit's own stamp, not within the racy tick
-        _git(repo, "add", "-A")  # staged, as in a commit
+        git(repo, "add", "-A")  # staged, as in a commit
         changed = sorted(editor.touched)
         editor.touched.clear()
         done = "; ".join(editor.done)

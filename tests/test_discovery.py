@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from validate_support import write
+from validate_support import git, write
 
 from fluxnotify.discovery import DEFAULT_EXCLUDES, discover, walk
 from fluxnotify.errors import InputError
@@ -64,31 +64,20 @@ def test_missing_path_and_empty_directory_are_input_errors(tmp_path: Path) -> No
         discover([str(tmp_path / "empty")], DEFAULT_EXCLUDES)
 
 
-def _git(folder: Path, *args: str) -> None:
-    import subprocess
-
-    subprocess.run(
-        ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
-        cwd=folder,
-        check=True,
-        capture_output=True,
-    )
-
-
 def test_the_git_listing_vouches_only_for_unchanged_regular_files(tmp_path: Path) -> None:
     """git's object id stands for a file's contents only while git finds the file as staged:
     a changed file, an untracked one and a symbolic link (whose object is its target's
     name) are stamped by ``stat`` instead."""
     from fluxnotify.discovery import project_listing
 
-    _git(tmp_path, "init", "-q")
+    git(tmp_path, "init", "-q")
     for name in ("same.yaml", "changed.yaml", "gone.yaml"):
         (tmp_path / name).write_text(f"name: {name}\n")
     (tmp_path / "link.yaml").symlink_to("same.yaml")
     (tmp_path / "ignored.yaml").write_text("x: 1\n")
     (tmp_path / ".gitignore").write_text("ignored.yaml\n")
-    _git(tmp_path, "add", ".")
-    _git(tmp_path, "commit", "-qm", "start")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "start")
     (tmp_path / "changed.yaml").write_text("name: changed, and longer\n")
     (tmp_path / "gone.yaml").unlink()
     (tmp_path / "new.yaml").write_text("name: new\n")

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
-from validate_support import ALERT, CONSOLE_SCRIPT, PROVIDER, clean_env, write
+from validate_support import ALERT, CONSOLE_SCRIPT, PROVIDER, clean_env, git, write
 
 from fluxnotify.parsing import MAX_FILE_BYTES
 
@@ -97,11 +97,6 @@ def _unprivileged() -> str | None:
     return "nobody"
 
 
-def _git(repo: Path, *args: str) -> None:
-    env = clean_env(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
-    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
-
-
 def test_a_fifo_in_a_folder_or_named_is_skipped_with_a_note(tmp_path: Path) -> None:
     write(tmp_path, "notify/alert.yaml", BROKEN_ALERT)
     os.mkfifo(tmp_path / "notify" / "pipe.yaml")
@@ -126,8 +121,8 @@ def test_a_dangling_link_tracked_in_git_is_a_note_and_the_rest_is_checked(
 ) -> None:
     write(tmp_path, "alert.yaml", BROKEN_ALERT)
     (tmp_path / "gone.yaml").symlink_to("deleted.yaml")
-    _git(tmp_path, "init", "-q")
-    _git(tmp_path, "add", "-A")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
     result = run(".", cwd=tmp_path)
     assert result.code == 1, result.stderr
     assert any(line.startswith("alert.yaml:") and "[schema]" in line for line in result.lines())

@@ -112,6 +112,20 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def git(repo: Path, *args: str) -> str:
+    """Run git in ``repo`` with a committer set and no user or system configuration;
+    its standard output."""
+    env = clean_env(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
+    return subprocess.run(
+        ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", *args],
+        cwd=repo,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
 def console(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> Result:
     """Run the installed ``fluxnotify`` console script in a subprocess."""
     proc = subprocess.run(
