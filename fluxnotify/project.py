@@ -281,7 +281,9 @@ def _load_job(path: str | Path, display: str, full: bool | None) -> SourceFile |
     _read_facts(source)
     if full is not None:
         for doc in source.documents:  # the schema screen is per object: do it here, in parallel
-            doc.schema_ok = schemas.passes_fast(doc.checked_data, doc.api_version, doc.kind)
+            doc.schema_ok = schemas.screens_clean(
+                doc.checked_data, doc.api_version, doc.kind, doc.sops
+            )
     if source.text is not None and "fluxnotify:" not in source.text and source.note is None:
         source.text = None  # no suppressions to read; positions re-read the file if needed
     return source
