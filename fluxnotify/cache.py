@@ -292,9 +292,15 @@ def graph_file(root: Path) -> Path:
 
 
 def _trusted(stamp: Stamp, written: int) -> bool:
-    """git vouches for an object id; a (size, mtime) stamp only if the file was modified
-    clearly before the store was written (git's racily-clean rule, with RACY_NS)."""
-    return isinstance(stamp, str) or (stamp is not None and stamp[1] < written - RACY_NS)
+    """git vouches for an object id; a (size, mtime) stamp only if it is not racy."""
+    return stamp is not None and not _racy(stamp, written)
+
+
+def _racy(stamp: Stamp, taken: int) -> bool:
+    """git's racily-clean rule, the one place it is applied: a (size, mtime) stamp of a
+    file modified within RACY_NS of ``taken`` (when the stamps were taken, or a store
+    written) may hide a change made in the same clock tick. git vouches for object ids."""
+    return isinstance(stamp, tuple) and stamp[1] >= taken - RACY_NS
 
 
 _IDENTITY: tuple[object, ...] | None = None
@@ -338,13 +344,10 @@ class Earlier(NamedTuple):
         the runs did not see the same files."""
         if stamps.keys() != self.stamps.keys():
             return None
-        racy = self.taken - RACY_NS
         return {
             path
             for path, stamp in stamps.items()
-            if stamp != self.stamps[path]
-            or stamp is None
-            or (isinstance(stamp, tuple) and stamp[1] >= racy)
+            if stamp != self.stamps[path] or stamp is None or _racy(stamp, self.taken)
         }
 
 
@@ -404,9 +407,10 @@ class ReportMemo:
         head = self._head
         if head is None or head.get("quick") != quick:
             return None
-        if _newest(stamp for _, stamp in quick[1]) >= head["taken"] - RACY_NS:
+        if any(_racy(stamp, head["taken"]) for _, stamp in quick[1]):
             return None  # a file may have changed in the tick its stamp was taken
-        return self._report()
+        remembered = self._remembered()
+        return None if remembered is None else remembered[1]
 
     def load(self, stamps: Mapping[str, Stamp]) -> Report | None:
         """The remembered Report, if every file has the stamp it had; else None, with
@@ -414,11 +418,11 @@ class ReportMemo:
         head = self._head
         if head is None:
             return None
+        remembered = self._remembered()
+        if remembered is None:
+            return None
+        body, report = remembered
         try:
-            body = marshal.loads(self._stored[1]) if self._stored is not None else None
-            report = _report_from(body["report"]) if body is not None else None
-            if body is None or report is None:
-                return None
             if body["stamps"] != sorted(stamps.items()):
                 self.earlier = Earlier(
                     report,
@@ -431,7 +435,7 @@ class ReportMemo:
                 return None
         except (EOFError, ValueError, TypeError, KeyError, IndexError):
             return None  # the wrong shape: an older or damaged memo
-        if _newest(tuple(stamps.values())) >= head["taken"] - RACY_NS:
+        if any(_racy(stamp, head["taken"]) for stamp in stamps.values()):
             return None  # a file may have changed in the tick its stamp was taken
         return report
 
@@ -471,17 +475,17 @@ class ReportMemo:
                 with contextlib.suppress(OSError):
                     os.unlink(self.file.parent / name)
 
-    def _report(self) -> Report | None:
+    def _remembered(self) -> tuple[Any, Report] | None:
+        """This options' last run beyond its head (stamps, counts, ...) and its Report;
+        None when there is none, or it is of another shape."""
+        if self._stored is None:
+            return None
         try:
-            body = marshal.loads(self._stored[1]) if self._stored is not None else None
-            return _report_from(body["report"]) if body is not None else None
+            body = marshal.loads(self._stored[1])
+            report = _report_from(body["report"])
         except (EOFError, ValueError, TypeError, KeyError, IndexError):
             return None
-
-
-def _newest(stamps: Iterable[Stamp]) -> int:
-    """The newest modification time among (size, mtime) stamps."""
-    return max((s[1] for s in stamps if isinstance(s, tuple)), default=0)
+        return None if report is None else (body, report)
 
 
 def _code_stamp() -> tuple[tuple[str, int, int], ...]:
