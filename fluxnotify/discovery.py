@@ -167,6 +167,16 @@ def listed_prefix(root: Path) -> str | None:
     return os.path.join(os.getcwd(), "")
 
 
+def target_key(target: Target, prefix: str | None) -> str:
+    """The absolute path that stands for a target (``prefix``: listed_prefix(root)). A
+    target with a string path came from the listing (``_from_listing``) and is made
+    absolute by joining; one named, or met by a walk outside the root, by abspath."""
+    path = os.fspath(target.path)
+    if isinstance(target.path, str) and not target.explicit and prefix is not None:
+        return prefix + path
+    return os.path.abspath(path)
+
+
 class Listing(NamedTuple):
     """The project's YAML files, and what git knows of their contents."""
 

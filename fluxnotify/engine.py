@@ -26,6 +26,7 @@ from fluxnotify.discovery import (
     index_stamp,
     listed_prefix,
     project_listing,
+    target_key,
 )
 from fluxnotify.errors import InputError
 from fluxnotify.model import (
@@ -239,13 +240,11 @@ def _incremental(
     wanted = {os.path.abspath(path) for path in changed}
     if wanted & earlier.stateful:
         return None
-    join = listed_prefix(selection.root)
+    prefix = listed_prefix(selection.root)
     by_key: dict[str, Target] = {}
     for target in selection.targets:
         if target.unreadable is None and target.display != "-":
-            path = os.fspath(target.path)
-            listed = isinstance(target.path, str) and not target.explicit and join is not None
-            key = join + path if listed and join is not None else os.path.abspath(path)
+            key = target_key(target, prefix)
             if key in wanted:
                 by_key[key] = target
     fresh: dict[str, SourceFile] = {}

@@ -29,7 +29,13 @@ from fluxnotify.cache import (
     save_graph,
     to_plain,
 )
-from fluxnotify.discovery import KUSTOMIZATION_FILES, Listing, Target, listed_prefix
+from fluxnotify.discovery import (
+    KUSTOMIZATION_FILES,
+    Listing,
+    Target,
+    listed_prefix,
+    target_key,
+)
 from fluxnotify.errors import InputError
 from fluxnotify.graph import Facts, Graph, build_graph
 from fluxnotify.graph import facts as graph_facts
@@ -103,10 +109,7 @@ class Project:
                 )
                 project.targets.append(source)
                 continue
-            # a string path is a listed one (discovery._from_listing); a walk outside the
-            # root gives Paths
-            listed = isinstance(target.path, str) and not target.explicit
-            absolute = prefix + path if listed and prefix is not None else os.path.abspath(path)
+            absolute = target_key(target, prefix)
             if not target.explicit and cache is not None:
                 cached = cache.get(absolute, target.path, target.display, TARGET)
                 if cached is not None:
