@@ -42,7 +42,7 @@ from fluxnotify.model import (
     SourceFile,
 )
 from fluxnotify.parsing import RELEVANT_KINDS
-from fluxnotify.project import Project, load_file
+from fluxnotify.project import Project, ScanFacts, load_file, scan_facts
 from fluxnotify.root import choose_root, find_root
 from fluxnotify.rules import DOCUMENT_RULES, FILE_RULES, RULES, SUPPRESSION_RULES, yaml_syntax
 
@@ -188,12 +188,8 @@ def _run(options: Options) -> Report:
             return report
     project = open_project(options, selection, stamps)
     report = _validate(options, project)
-    # what a file says about the repository is in its scan facts (the cache keeps them
-    # rather than the flag and release on the files it answers for references)
     stateful = {
-        path
-        for path, source in project.files.items()
-        if source.documents or project.scans.get(path) is not None
+        path for path, source in project.files.items() if _stateful(source, project.scans[path])
     }
     counts = {s.display: s.document_count for s in project.targets if s.document_count}
     memo.save(report, stamps, quick, stateful, counts, project.blocks_cross_namespace_refs)
@@ -220,9 +216,11 @@ def _quick(options: Options, root: Path, listed: str) -> Quick | None:
     return index, tuple(sorted(stamps.items()))
 
 
-def _stateful(source: SourceFile) -> bool:
-    """Whether the rest of the project reads anything of the file."""
-    return bool(source.documents or source.flux_version or source.blocks_cross_namespace_refs)
+def _stateful(source: SourceFile, scan: ScanFacts) -> bool:
+    """Whether the rest of the project reads anything of the file: its objects, or what
+    it says about the repository (``scan``: project.scan_facts, which the cache keeps
+    rather than the flag and release on the files it answers for references)."""
+    return bool(source.documents) or scan is not None
 
 
 def _incremental(
@@ -256,7 +254,9 @@ def _incremental(
             result = load_file(Path(key), key, None)
         else:
             result = load_file(Path(named.path), named.display, named.explicit)
-        if isinstance(result, InputError) or _stateful(result):
+        if isinstance(result, InputError):
+            return None
+        if _stateful(result, scan_facts(selection.root, key, result)):
             return None
         if named is not None:
             fresh[named.display] = result
