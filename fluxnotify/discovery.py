@@ -317,7 +317,9 @@ def git_listing(root: Path) -> str | None:
     return _git_listing(root)
 
 
-_CHANGED = re.compile(r"(?:^|\0)(?:[A-GI-Z] [^\t\0]*\t|\? )([^\0]+)")
+#: The lines project_listing does not take an object id from: untracked ("? path"), and
+#: tracked ones other than "H" at stage 0 (changed, conflicted, skip-worktree...).
+_CHANGED = re.compile(r"(?:^|\0)(?:\? |(?:[A-GI-Z] [^\t\0]*|H [^\t\0]* [1-9])\t)([^\0]+)")
 
 
 def changed_files(listed: str) -> list[str]:
