@@ -64,10 +64,17 @@ class Options(NamedTuple):
 
 
 def rule_levels(
-    config: Config, disable: Sequence[str], auto_enable: Sequence[str] = ()
+    config: Config, disable: Sequence[str], blocks_cross_namespace_refs: bool = False
 ) -> dict[str, Severity | None]:
     """Each rule's level; None means off. Defaults come from the rule, then the
-    project (``auto_enable``), then the configuration file, then ``--disable``."""
+    project (the rules a repository that runs the controllers with
+    --no-cross-namespace-refs=true turns on), then the configuration file, then
+    ``--disable``."""
+    auto_enable = {
+        rule.ID
+        for rule in DOCUMENT_RULES
+        if blocks_cross_namespace_refs and rule.ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED
+    }
     levels: dict[str, Severity | None] = {
         rule_id: rule.SEVERITY if rule.ENABLED_BY_DEFAULT or rule_id in auto_enable else None
         for rule_id, rule in RULES.items()
@@ -260,15 +267,7 @@ def _incremental(
             return None
         if named is not None:
             fresh[named.display] = result
-    levels = rule_levels(
-        options.config,
-        options.disable,
-        [
-            r.ID
-            for r in DOCUMENT_RULES
-            if r.ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED and earlier.blocks
-        ],
-    )
+    levels = rule_levels(options.config, options.disable, earlier.blocks)
     explicit = frozenset(options.config.rules)
     report = earlier.report
     findings = [f for f in report.findings if f.path not in fresh]
@@ -305,12 +304,7 @@ def _incremental(
 
 def _validate(options: Options, project: Project) -> Report:
     """Run the enabled rules on the targets (inside ``bulk``: no cyclic collection)."""
-    auto = [
-        rule.ID
-        for rule in DOCUMENT_RULES
-        if rule.ENABLED_IF_CROSS_NAMESPACE_REFS_BLOCKED and project.blocks_cross_namespace_refs
-    ]
-    levels = rule_levels(options.config, options.disable, auto)
+    levels = rule_levels(options.config, options.disable, project.blocks_cross_namespace_refs)
     #: validate objects against their schemas only when an enabled rule reads the result
     schema_issues = any(levels.get(rule.ID) for rule in DOCUMENT_RULES if rule.NEEDS_SCHEMA_ISSUES)
     #: rules whose level the configuration sets: that level then applies to all their findings
