@@ -10,6 +10,7 @@ documents that have findings.
 
 from __future__ import annotations
 
+import codecs
 import operator
 import os
 import re
@@ -275,6 +276,21 @@ def _syntax_problem(exc: Exception, text: str) -> SyntaxProblem:
     return SyntaxProblem(line, column, message, hint)
 
 
+def _not_utf8(data: bytes, exc: UnicodeDecodeError) -> SyntaxProblem:
+    """Where the first byte that is not UTF-8 is, as an editor shows it: the line (lines
+    end at LF, CR or CRLF, as YAML's do), and the column in characters (the bytes before
+    it are valid UTF-8), not counting a byte order mark, which the "utf-8-sig" codec
+    leaves out of ``exc.start``."""
+    body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+    before = body[: exc.start]
+    start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
+    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+    column = len(before[start:].decode("utf-8")) + 1
+    return SyntaxProblem(
+        line, column, f"not UTF-8 text (byte 0x{body[exc.start]:02x})", "save it as UTF-8"
+    )
+
+
 def _too_big(value: Any, budget: list[int]) -> bool:
     """True when walking ``value`` (aliases expanded) visits more than the budget."""
     budget[0] -= 1
@@ -363,11 +379,7 @@ def load(
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        source.syntax = SyntaxProblem(
-            line, column, f"not UTF-8 text (byte 0x{data[exc.start]:02x})", "save it as UTF-8"
-        )
+        source.syntax = _not_utf8(data, exc)
         return source
     text = lf_breaks_only(text)
     source.text = text

@@ -239,6 +239,31 @@ def test_non_utf8_is_a_syntax_problem_at_the_byte(tmp_path: Path) -> None:
     assert (source.syntax.line, source.syntax.column) == (3, 9)
 
 
+@pytest.mark.parametrize(
+    ("data", "position", "byte"),
+    [
+        # a byte order mark is not a column an editor shows
+        (b"\xef\xbb\xbfkind: Alert\nmetadata: {name: a\xff}\n", (2, 19), 0xFF),
+        (b"\xef\xbb\xbfkind: \xe9\n", (1, 7), 0xE9),
+        (b"\xef\xbb\xbfkind: Alert\n\xff\n", (2, 1), 0xFF),
+        # characters before it on its line, not bytes: "\u00e9\u00e9" is 4 bytes
+        (b"kind: Alert\nmetadata: {name: \xc3\xa9\xc3\xa9\xff}\n", (2, 20), 0xFF),
+        (b"\xef\xbb\xbfkind: Alert\n  name: \xe2\x82\xac\xe2\x82\n", (2, 10), 0xE2),
+        # lines end at LF, CR or CRLF
+        (b"kind: Alert\r\nmetadata:\r  name: \xe9\r\n", (3, 9), 0xE9),
+    ],
+)
+def test_non_utf8_position_is_the_column_an_editor_shows(
+    tmp_path: Path, data: bytes, position: tuple[int, int], byte: int
+) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_bytes(data)
+    source = load(path, "x.yaml", full=True)
+    assert source.syntax is not None
+    assert (source.syntax.line, source.syntax.column) == position
+    assert source.syntax.message == f"not UTF-8 text (byte 0x{byte:02x})"
+
+
 def test_too_large_only_when_it_matters(tmp_path: Path) -> None:
     filler = "# " + "x" * 1000 + "\n"
     count = MAX_FILE_BYTES // len(filler) + 2
