@@ -551,7 +551,9 @@ def _mentions_relevant_kind(handle: BinaryIO, name: str) -> bool:
     pieces (each with the end of the line before it)."""
     if name in KUSTOMIZATION_FILES:
         return True
-    carry = b""
+    carry = handle.read(len(codecs.BOM_UTF8))
+    if carry == codecs.BOM_UTF8:  # not text before a `kind:` on the first line
+        carry = b""
     while piece := handle.read(1 << 20):
         chunk = carry + piece
         cut = chunk.rfind(b"\n") + 1

@@ -273,6 +273,11 @@ def test_too_large_only_when_it_matters(tmp_path: Path) -> None:
     named = load(big, "big.yaml", full=True)
     assert named.syntax is not None
     assert "too large" in named.syntax.message
+    # a byte order mark before a kind some rule reads, on the first line
+    big.write_bytes(b"\xef\xbb\xbfkind: Alert\n" + filler.encode() * count)
+    walked = load(big, "big.yaml", full=False)
+    assert walked.syntax is not None
+    assert "too large" in walked.syntax.message
 
 
 def test_a_listed_file_that_is_gone_or_a_dangling_link_is_a_note(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ line thus gets what the same file gets in a folder walk.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 
@@ -40,7 +41,9 @@ def is_manifest(source: SourceFile) -> bool:
     # as it may be over the size limit
     try:
         with open(source.path, "rb") as handle:
-            carry = b""
+            carry = handle.read(len(codecs.BOM_UTF8))
+            if carry == codecs.BOM_UTF8:  # not text before a `kind:` on the first line
+                carry = b""
             while piece := handle.read(1 << 20):
                 chunk = carry + piece
                 cut = chunk.rfind(b"\n") + 1

@@ -61,6 +61,17 @@ def test_utf8_bom_is_fine(tmp_path: Path) -> None:
     assert validate(tmp_path, path).findings == []
 
 
+def test_a_syntax_error_after_a_utf8_bom_is_reported(tmp_path: Path) -> None:
+    """The manifest test read the file again without leaving out the byte order mark, so
+    its first line's `kind:` was not at the start of a line: the error went unreported."""
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbfkind: Secret\nmetadata: {name: a: b}\n")
+    named = validate(tmp_path, path).findings
+    walked = validate(tmp_path).findings
+    for findings in (named, walked):
+        assert [(f.rule, f.line, f.column) for f in findings] == [("yaml-syntax", 2, 19)]
+
+
 def test_alias_bomb_is_refused(tmp_path: Path) -> None:
     lines = [
         "apiVersion: notification.toolkit.fluxcd.io/v1beta3",
