@@ -266,7 +266,10 @@ def _syntax_problem(exc: Exception, text: str) -> SyntaxProblem:
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     message = f"{context}: {problem}" if context else str(problem)
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if mark is not None:
+        line, column = mark.line + 1, mark.column + 1
+    else:
+        line, column = _reader_position(exc, text)
     hint = None
     lines = text.splitlines()
     if 0 < line <= len(lines) and "\t" in lines[line - 1][: column + 1]:
@@ -274,6 +277,27 @@ def _syntax_problem(exc: Exception, text: str) -> SyntaxProblem:
     elif "maximum nesting depth" in message:
         hint = "the document nests deeper than libyaml's limit of 1000 levels"
     return SyntaxProblem(line, column, message, hint)
+
+
+#: A line break as YAML counts them
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _reader_position(exc: Exception, text: str) -> tuple[int, int]:
+    """1-based line and column, in characters, of a reader error (a control character):
+    it has no mark, only an offset into the text, in bytes of its UTF-8 encoding when
+    libyaml read it (which gives "?" as the encoding), in characters when a Python
+    reader did."""
+    position = getattr(exc, "position", None)
+    if not isinstance(position, int):
+        return (1, 1)
+    if getattr(exc, "encoding", None) == "?":
+        before = text.encode("utf-8")[:position].decode("utf-8", "ignore")
+    else:
+        before = text[:position]
+    breaks = list(_BREAK.finditer(before))
+    start = breaks[-1].end() if breaks else 0
+    return (len(breaks) + 1, len(before) - start + 1)
 
 
 def _not_utf8(data: bytes, exc: UnicodeDecodeError) -> SyntaxProblem:

@@ -264,6 +264,31 @@ def test_non_utf8_position_is_the_column_an_editor_shows(
     assert source.syntax.message == f"not UTF-8 text (byte 0x{byte:02x})"
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"kind: Secret\nmetadata:\n  name: \xc3\xa9\xe2\x82\xac\x01\n",
+        b"\xef\xbb\xbfkind: Secret\r\nmetadata:\r\n  name: \xc3\xa9\xe2\x82\xac\x01\r\n",
+        b"kind: Secret\n"
+        + b"# \xe2\x82\xac\n" * 40_000
+        + b"metadata:\n  name: \xc3\xa9\xe2\x82\xac\x01\n",
+        # an anchor defined twice: read again by ruamel.yaml, whose offset counts characters
+        b"kind: Secret\na: &x 1\nb: &x 2\n"
+        + b"# \xe2\x82\xac\n" * 40_000
+        + b"metadata:\n  name: \xc3\xa9\xe2\x82\xac\x01\n",
+    ],
+)
+def test_a_control_character_is_reported_where_it_is(tmp_path: Path, data: bytes) -> None:
+    """libyaml's reader gives no mark, only a byte offset: it was reported at 1:1."""
+    path = tmp_path / "x.yaml"
+    path.write_bytes(data)
+    source = load(path, "x.yaml", full=True)
+    assert source.syntax is not None
+    assert "#x0001" in source.syntax.message
+    line = data.count(b"\n")
+    assert (source.syntax.line, source.syntax.column) == (line, len("  name: \u00e9\u20ac") + 1)
+
+
 def test_too_large_only_when_it_matters(tmp_path: Path) -> None:
     filler = "# " + "x" * 1000 + "\n"
     count = MAX_FILE_BYTES // len(filler) + 2
