@@ -142,15 +142,34 @@ def test_relevance_scan(name: str, text: str, relevant: bool) -> None:
     assert is_relevant(text.partition("\n")[2], name) is relevant  # the kind on line 1
 
 
+@pytest.mark.parametrize(
+    ("text", "relevant"),
+    [
+        ("{apiVersion: x/v1, kind: Alert, metadata: {name: a}}\n", True),
+        ("---\n{apiVersion: x/v1, metadata: {name: a}, kind: 'Provider'}\n", True),
+        ('{\n  "apiVersion": "v1",\n  "kind": "Secret",\n  "data": {}\n}\n', True),
+        ('{\r\n  "apiVersion": "x/v1",\r\n  "kind" : "Alert"\r\n}\r\n', True),
+        ("{apiVersion: apps/v1, kind: Deployment, metadata: {name: a}}\n", False),
+        # a nested kind in block style, in a file with braces: not an object of that kind
+        ("kind: Role\nrules: {}\nsubjects:\n  - kind: Secret\n    name: a\n", False),
+    ],
+)
+def test_relevance_scan_of_flow_style(text: str, relevant: bool) -> None:
+    assert is_relevant(text, "a.yaml") is relevant
+
+
 @pytest.mark.needs_shared
 def test_relevance_agrees_with_the_kind_line_pattern_on_the_corpus(shared: Path) -> None:
     """is_relevant looks for the kind line in two steps (first line, then after a line
-    break), for speed: the same answer as the one pattern."""
+    break), and for a flow-style kind only in a file with a brace, for speed: the same
+    answer as the two patterns."""
     files = 0
     for path in sorted((shared / "corpus").rglob("*.y*ml")):
         text = path.read_bytes().decode("utf-8", "replace")
         for variant in (text, text.replace("\n", "\r\n")):
-            expected = re.search(parsing._KIND_LINE, variant) is not None
+            expected = any(
+                re.search(pattern, variant) for pattern in (parsing._KIND_LINE, parsing._FLOW_KIND)
+            )
             assert is_relevant(variant, "x.yaml") is expected, path
         files += 1
     assert files > 4000
@@ -161,6 +180,18 @@ def test_a_walked_file_saved_with_crlf_is_checked(tmp_path: Path) -> None:
     skipped the Alert in it silently, and the reference scan lost it."""
     text = "apiVersion: notification.toolkit.fluxcd.io/v1beta3\r\nkind: Alert\r\n"
     text += "metadata:\r\n  name: a\r\n"
+    walked = _load(tmp_path, text, full=False)
+    assert [(d.kind, d.name) for d in walked.documents] == [("Alert", "a")]
+    path = write(tmp_path, "other.yaml", text)
+    scanned = load(path, "other.yaml", full=False, scan_ok=True)
+    assert [(d.kind, d.name) for d in scanned.documents] == [("Alert", "a")]
+
+
+def test_a_walked_flow_style_alert_is_checked(tmp_path: Path) -> None:
+    """A flow-style object has no `kind:` line: a walked folder skipped the Alert, and a
+    Provider written so was missing to the files that name it."""
+    text = "{apiVersion: notification.toolkit.fluxcd.io/v1beta3, kind: Alert,\n"
+    text += " metadata: {name: a}, spec: {providerRef: {name: p}}}\n"
     walked = _load(tmp_path, text, full=False)
     assert [(d.kind, d.name) for d in walked.documents] == [("Alert", "a")]
     path = write(tmp_path, "other.yaml", text)
