@@ -24,8 +24,12 @@ SUMMARY = "the file is not valid YAML, not UTF-8, or repeats a key"
 ENABLED_BY_DEFAULT = True
 
 
-#: a top-level (unindented) ``apiVersion:`` or ``kind:`` key, in any document
-_TOP_LEVEL_KEY = re.compile(r"(?m)^(?:apiVersion|kind)[ \t]*:")
+#: a top-level ``apiVersion:`` or ``kind:`` key, in any document: unindented, or the first
+#: key of a flow mapping or JSON object that starts a line (``{apiVersion: v1, ...``)
+_TOP_LEVEL_KEY = re.compile(
+    r"(?m)^(?:(?:apiVersion|kind)[ \t]*:"
+    r"|(?:---[ \t]+)?\{\s*(?P<q>[\"']?)(?:apiVersion|kind)(?P=q)[ \t]*:)"
+)
 
 
 def is_manifest(source: SourceFile) -> bool:

@@ -72,6 +72,19 @@ def test_a_syntax_error_after_a_utf8_bom_is_reported(tmp_path: Path) -> None:
         assert [(f.rule, f.line, f.column) for f in findings] == [("yaml-syntax", 2, 19)]
 
 
+def test_a_flow_style_manifest_that_does_not_parse_is_an_error(tmp_path: Path) -> None:
+    """Its apiVersion and kind are not on lines of their own: it passed as a tool's
+    settings file, with no finding."""
+    flow = write(tmp_path, "flow.yaml", "{apiVersion: v1, kind: Secret, metadata: {name: a}\n")
+    json = write(tmp_path, "json.yaml", '{\n  "kind": "Secret",\n  "data": {"a": [}\n}\n')
+    settings = write(tmp_path, "settings.yaml", "{site_name: docs, x: !!python/name:a.b }\n")
+    findings = validate(tmp_path, flow, json, settings).findings
+    assert [(f.rule, Path(f.path).name, f.line) for f in findings] == [
+        ("yaml-syntax", "flow.yaml", 2),
+        ("yaml-syntax", "json.yaml", 3),
+    ]
+
+
 def test_alias_bomb_is_refused(tmp_path: Path) -> None:
     lines = [
         "apiVersion: notification.toolkit.fluxcd.io/v1beta3",
