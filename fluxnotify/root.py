@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from fluxnotify.errors import UsageError
+
 CONFIG_FILE = ".fluxnotify.yaml"
 _TOOL_TABLE = re.compile(r"(?m)^[ \t]*\[tool\.fluxnotify(?:\.[^\]]*)?\][ \t]*(?:#.*)?$")
 
@@ -80,3 +82,16 @@ def choose_root(paths: Sequence[str], explicit: Path | None = None) -> Root:
 def find_root(paths: Sequence[str]) -> Path:
     """The root folder for the command-line ``paths`` (see ``choose_root``)."""
     return choose_root(paths).path
+
+
+def root_option(text: str) -> Path:
+    """``--root`` as typed (typer's parser for it): an empty value, from a shell variable
+    that was never set (``--root "$REPO"``), is a mistake, not the current folder that
+    ``Path("")`` would make of it."""
+    if not text:
+        raise UsageError(
+            "--root: the folder is empty",
+            "give the project folder (--root . for the current one), or leave --root out"
+            " for the git top level",
+        )
+    return Path(text)

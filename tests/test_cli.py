@@ -184,6 +184,38 @@ def test_an_empty_flux_version_is_a_usage_error(
     assert (script.code, script.stdout, script.stderr.splitlines()) == (2, "", EMPTY_VERSION)
 
 
+EMPTY_ROOT = [
+    "fluxnotify: error: --root: the folder is empty",
+    "  hint: give the project folder (--root . for the current one), or leave --root out"
+    " for the git top level",
+]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("validate", "alert.yaml"),
+        ("route", "--all"),
+        ("migrate", "alert.yaml"),
+        ("test-send", "--type", "generic", "--address", "https://example.com/h", "--dry-run"),
+    ],
+    ids=lambda command: command[0],
+)
+@pytest.mark.parametrize("form", [("--root", ""), ("--root=",)], ids=["sep", "eq"])
+def test_an_empty_root_is_a_usage_error(
+    command: tuple[str, ...], form: tuple[str, ...], tmp_path: Path
+) -> None:
+    """``--root "$REPO"`` with REPO unset ran with the current folder as the root."""
+    write(tmp_path, "alert.yaml", CLEAN)
+    args = (command[0], *form, *command[1:])
+    result = cli(*args, cwd=tmp_path)
+    assert (result.code, result.stdout, result.stderr.splitlines()) == (2, "", EMPTY_ROOT)
+    script = console(*args, cwd=tmp_path)
+    assert (script.code, script.stdout, script.stderr.splitlines()) == (2, "", EMPTY_ROOT)
+    # the current folder, when meant, is spelled out
+    assert cli(command[0], "--root", ".", *command[1:], cwd=tmp_path).code in (0, 1)
+
+
 def test_exit_2_on_bad_config_file(tmp_path: Path) -> None:
     write(tmp_path, ".fluxnotify.yaml", "flux-version: '2.8'\nignore: [x]\n")
     result = _run(tmp_path, CLEAN)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from fluxnotify.errors import UsageError
-from fluxnotify.root import find_root
+from fluxnotify.root import find_root, root_option
 
 
 def migrate(
@@ -28,7 +28,9 @@ def migrate(
     ] = False,
     root: Annotated[
         Path | None,
-        typer.Option(help="Project root (default: the git top level)."),
+        typer.Option(
+            help="Project root (default: the git top level).", parser=root_option, metavar="DIR"
+        ),
     ] = None,
     exclude: Annotated[
         list[str] | None,

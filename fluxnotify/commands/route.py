@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from fluxnotify.errors import UsageError
+from fluxnotify.root import root_option
 
 if TYPE_CHECKING:
     from fluxnotify.project import Project
@@ -69,7 +70,9 @@ def route(
     ] = None,
     root: Annotated[
         Path | None,
-        typer.Option(help="Project root (default: the git top level)."),
+        typer.Option(
+            help="Project root (default: the git top level).", parser=root_option, metavar="DIR"
+        ),
     ] = None,
     output_format: Annotated[
         str,

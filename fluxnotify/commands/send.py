@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from fluxnotify.errors import ConfigError, UsageError
+from fluxnotify.root import root_option
 
 if TYPE_CHECKING:
     from fluxnotify.send.plan import Plan
@@ -42,7 +43,12 @@ def send(
     ] = None,
     root: Annotated[
         Path,
-        typer.Option(help="Project folder to search for the Provider.", rich_help_panel=_DEST),
+        typer.Option(
+            help="Project folder to search for the Provider.",
+            rich_help_panel=_DEST,
+            parser=root_option,
+            metavar="DIR",
+        ),
     ] = Path("."),
     alert: Annotated[
         str | None,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from fluxnotify.errors import UsageError
-from fluxnotify.root import Root, choose_root
+from fluxnotify.root import Root, choose_root, root_option
 
 
 class OutputFormat(str, Enum):
@@ -43,7 +43,11 @@ def validate(
     ] = None,
     root: Annotated[
         Path | None,
-        typer.Option(help="Project root for references (default: the git top level)."),
+        typer.Option(
+            help="Project root for references (default: the git top level).",
+            parser=root_option,
+            metavar="DIR",
+        ),
     ] = None,
     exclude: Annotated[
         list[str] | None,
