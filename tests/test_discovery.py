@@ -96,3 +96,46 @@ def test_the_git_listing_vouches_only_for_unchanged_regular_files(tmp_path: Path
     (blob,) = listing.blobs.values()
     assert len(blob) == 40
     assert int(blob, 16) >= 0
+
+
+def test_the_listing_in_two_parts_is_what_one_git_ls_files_prints(tmp_path: Path) -> None:
+    """The untracked and the tracked files are listed by two git processes at once; put
+    together, they must be exactly one ``git ls-files`` with every option: staged,
+    changed, deleted, untracked, ignored, a link and a file at three conflict stages."""
+    import subprocess
+
+    from fluxnotify.discovery import git_listing
+
+    git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "sub").mkdir()
+    for name in ("same.yaml", "changed.yaml", "gone.yaml", "sub/Kustomization", "both.yaml"):
+        (tmp_path / name).write_text(f"name: {name}\n")
+    (tmp_path / "link.yml").symlink_to("same.yaml")
+    (tmp_path / ".gitignore").write_text("ignored.yaml\n")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "start")
+    git(tmp_path, "checkout", "-qb", "other")
+    (tmp_path / "both.yaml").write_text("name: other\n")
+    git(tmp_path, "commit", "-qam", "other")
+    git(tmp_path, "checkout", "-q", "main")
+    (tmp_path / "both.yaml").write_text("name: main\n")
+    git(tmp_path, "commit", "-qam", "main")
+    subprocess.run(["git", "merge", "-q", "other"], cwd=tmp_path, capture_output=True)
+    (tmp_path / "changed.yaml").write_text("name: changed, and longer\n")
+    (tmp_path / "gone.yaml").unlink()
+    (tmp_path / "new.yaml").write_text("name: new\n")
+    (tmp_path / "sub" / "new.yml").write_text("name: new\n")
+    (tmp_path / "ignored.yaml").write_text("x: 1\n")
+    (tmp_path / "notes.txt").write_text("not YAML\n")
+
+    options = ["-z", "-t", "-s", "-c", "-m", "-o", "--exclude-standard"]
+    whole = subprocess.run(
+        ["git", "ls-files", *options, "--", "*.yaml", "*.yml", "**/Kustomization"],
+        cwd=tmp_path,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert " 3\tboth.yaml" in whole  # the conflict is there
+    assert "? new.yaml" in whole
+    assert "C " in whole
+    assert git_listing(tmp_path) == whole
