@@ -1,6 +1,6 @@
 """What earlier runs read and found, kept so that a re-run reads only what changed.
 
-Two stores per project root, in the user's cache folder (``$FLUXNOTIFY_CACHE_DIR``,
+Three stores per project root, in the user's cache folder (``$FLUXNOTIFY_CACHE_DIR``,
 else ``$XDG_CACHE_HOME/fluxnotify``, else ``~/.cache/fluxnotify``), as pre-commit
 keeps its own: nothing is written into the repository.
 
@@ -8,10 +8,14 @@ keeps its own: nothing is written into the repository.
   need of its text), keyed by a stamp of its contents. Validating one changed file
   still needs the whole project (its Provider, its Secret, the kustomizations that
   set its namespace), and between two commits almost none of those files change.
+- The project snapshot: every file's stamp, what the graph and the project read of the
+  files that hold objects, and the graph made of them, as the last run that read them
+  all left them. A run of a few named files takes every unchanged file from it in one
+  read, rather than an entry per file.
 - The report memo: the Report of an earlier run with exactly these inputs.
 
 A stamp is git's object id for a file git found unchanged since it was staged
-(discovery.Listing), else its size and modification time. Both stores are
+(discovery.Listing), else its size and modification time. All stores are
 ``marshal``-led plain data behind a CRC: they can hold no code, and a damaged or
 foreign file is ignored, never trusted. Files named on the command line are always
 read afresh. An entry whose file was modified less than two seconds before the store
@@ -24,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+import time
 import zlib  # lighter than hashlib, and this is no security boundary
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -183,32 +188,100 @@ def _referenced(path: str | Path, display: str, stored: _Stored, facts: graph.Fa
 class FileCache:
     """What was read from each file of one project root, by absolute path."""
 
-    def __init__(self, root: Path, stamps: Mapping[str, Stamp] | None = None) -> None:
+    def __init__(
+        self, root: Path, stamps: Mapping[str, Stamp] | None = None, taken: int | None = None
+    ) -> None:
         self.root = os.path.abspath(root)
         #: stamps already taken in this run (the memo's), by absolute path
         self.known = stamps or {}
+        #: a moment before any stamp of this run was taken (ns): the racily-clean rule
+        #: reads a (size, mtime) stamp from then
+        self.taken = time.time_ns() if taken is None else taken
         self.file = cache_file(root)
-        #: absolute path -> (stamp, level, plain, graph facts, scan facts)
-        self.entries: dict[str, Any] = {}
+        self._entries: dict[str, Any] | None = None
         self.fresh: dict[str, Any] = {}
         #: stamps taken before a missed file was read: what ``put`` records
         self.missed: dict[str, Stamp] = {}
         self.changed = False
         #: when the cache file was written (ns): entries of files modified since are stale
         self.written = 0
-        data, self.written = _read_marshalled(self.file)
-        if (
-            isinstance(data, dict)
-            and data.get("identity") == _identity()
-            and data.get("root") == self.root
-            and isinstance(data.get("files"), dict)
-        ):
-            self.entries = data["files"]
+        self._snapshot: Snapshot | None = None
+        self._snapshot_read = False
+        #: git's listing now, the stamps of the files it does not vouch for, and the
+        #: excludes: what a snapshot kept by this run holds (None: outside git)
+        self.now: tuple[str, dict[str, Stamp], tuple[str, ...]] | None = None
+        #: what changed since the snapshot (None: no snapshot for these excludes)
+        self.changes: Changes | None = None
+        self.base = os.path.join(self.root, "")
+
+    @property
+    def entries(self) -> dict[str, Any]:
+        """absolute path -> (stamp, level, plain, graph facts, scan facts); read on first
+        use: a run that takes every other file from the snapshot never reads them."""
+        if self._entries is None:
+            self._entries = {}
+            data, self.written = _read_marshalled(self.file)
+            if (
+                isinstance(data, dict)
+                and data.get("identity") == _identity()
+                and data.get("root") == self.root
+                and isinstance(data.get("files"), dict)
+            ):
+                self._entries = data["files"]
+        return self._entries
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """The project as the last run that read it all left it (None: no usable one)."""
+        if not self._snapshot_read:
+            self._snapshot_read = True
+            self._snapshot = load_snapshot(Path(self.root))
+        return self._snapshot
+
+    def observe(
+        self, listed: str, loose: Mapping[str, Stamp], excludes: tuple[str, ...]
+    ) -> Changes | None:
+        """Note git's listing now and the stamps of the files it does not vouch for
+        (relative paths): what changed since the snapshot kept for these excludes."""
+        self.now = (listed, dict(loose), excludes)
+        snapshot = self.snapshot
+        if snapshot is not None and snapshot.excludes == excludes:
+            self.changes = snapshot.changed(listed, loose)
+        return self.changes
+
+    def stamp(self, key: str) -> Stamp:
+        """The file's stamp in this run: as already taken, else git's object id in the
+        listing, else a ``stat``."""
+        if key in self.known:
+            return self.known[key]
+        if self.changes is not None and key.startswith(self.base):
+            blob = self.changes.blob(key[len(self.base) :])
+            if blob is not None:
+                return blob
+        return take_stamps([key], {})[key]
+
+    def referenced(
+        self, key: str, path: str | Path, display: str, facts: graph.Facts
+    ) -> SourceFile:
+        """A file the snapshot holds, as the rest of the project sees it: its objects'
+        data is looked up in the file cache only when a rule reads it."""
+        return _referenced(path, display, _Deferred(self, key), facts)
+
+    def stored(self, key: str, stamp: Stamp) -> bytes | None:
+        """The file's plain data as stored (marshalled), if stored at ``stamp``."""
+        entry = self.entries.get(key)
+        if entry is None or not _trusted(stamp, self.written):
+            return None
+        try:
+            old, _, blob, _, _ = entry
+        except (TypeError, ValueError):
+            return None
+        return blob if old == stamp and isinstance(blob, bytes) else None
 
     def get(self, key: str, path: str | Path, display: str, level: int) -> Cached | None:
         """What was read from ``path`` before, at ``level`` or above, if it has not
         changed since."""
-        stamp = self.known[key] if key in self.known else take_stamps([key], {})[key]
+        stamp = self.stamp(key)
         entry = self.entries.get(key)
         if entry is not None and stamp is not None and _trusted(stamp, self.written):
             try:
@@ -247,48 +320,161 @@ class FileCache:
         self.fresh[key] = (stamp, level, blob, facts, scan)
         self.changed = True
 
-    def save(self, keep: set[str]) -> None:
+    def save(self, keep: set[str] | None) -> None:
         """Write the entries of the files in ``keep`` (the project's files: entries of
-        deleted files go). Without a writable cache folder, the run goes without a cache."""
-        for key in keep:
-            if key not in self.fresh and key in self.entries:
-                self.fresh[key] = self.entries[key]
-        if not self.changed and len(self.fresh) == len(self.entries):
+        deleted files go; None: every entry stays), when a file was read that the cache
+        did not hold. Without a writable cache folder, the run goes without a cache."""
+        if not self.changed:
             return
+        entries = self.entries
+        for key in entries if keep is None else keep:
+            if key not in self.fresh and key in entries:
+                self.fresh[key] = entries[key]
         data = {"identity": _identity(), "root": self.root, "files": self.fresh}
         with contextlib.suppress(ValueError):
             _write_marshalled(self.file, data, ".files-")
 
 
-def load_graph(
-    root: Path, facts: Mapping[str, graph.Facts], files: dict[str, SourceFile]
-) -> graph.Graph | None:
-    """The graph an earlier run built, if every file's graph facts are as they were then
-    (the files themselves may have changed in ways the graph does not read)."""
-    data = read_store(graph_file(root))
+class _Deferred(_Stored):
+    """A file's plain data in the file cache, looked up when first read (a file the
+    snapshot vouches for; if the file cache does not hold it at that stamp, the file
+    itself is read: it has not changed)."""
+
+    def __init__(self, cache: FileCache, key: str) -> None:
+        super().__init__(b"", key)
+        self.cache = cache
+
+    def read(self) -> Plain:
+        if self.plain is None:
+            blob = self.cache.stored(self.path, self.cache.stamp(self.path))
+            if blob is None:
+                raise ValueError("not in the file cache")
+            self.plain = marshal.loads(blob)
+        return self.plain
+
+
+#: graph.facts of a file with no object: most files (a snapshot leaves them out)
+NO_FACTS: graph.Facts = ((), None)
+
+
+class Snapshot(NamedTuple):
+    """The project as the last run that read it all left it. A file is as it was then
+    when its line in git's listing is the same and, if git did not vouch for its contents
+    (changed or untracked), its own stamp is the same: most files, found without a
+    ``stat`` or a line of the listing parsed."""
+
+    #: git's listing of the project then (discovery.git_listing)
+    listed: str
+    #: the stamps of the files git did not vouch for then (discovery.changed_files), by
+    #: path relative to the root (None: racily clean when kept, read again)
+    loose: dict[str, Stamp]
+    #: the exclude patterns that decided which of the listed files are the project's
+    excludes: tuple[str, ...]
+    #: graph.facts of the files that have some (not NO_FACTS), by absolute path, in the
+    #: project's order
+    facts: dict[str, graph.Facts]
+    #: project.scan_facts of the files that have some (not None)
+    scans: dict[str, Any]
+    #: graph.to_plain of the graph built from them
+    graph: tuple[Any, ...]
+
+    def changed(self, listed: str, loose: Mapping[str, Stamp]) -> Changes:
+        """What may differ from the snapshot, from git's listing now and the stamps of the
+        files git does not vouch for now (``loose``, relative paths)."""
+        paths = set()
+        if listed != self.listed:
+            for line in set(listed.split("\0")).symmetric_difference(self.listed.split("\0")):
+                tab = line.find("\t")
+                paths.add(line[tab + 1 :] if tab >= 0 else line[2:])  # "? path": untracked
+            paths.discard("")
+        for path, stamp in loose.items():
+            if stamp is None or self.loose.get(path) != stamp:
+                paths.add(path)
+        then, now = "\0" + self.listed, "\0" + listed
+        same = all(is_listed(then, path) == is_listed(now, path) for path in paths)
+        return Changes(frozenset(paths), same, then, now, loose)
+
+
+class Changes(NamedTuple):
+    """The files (relative to the root, with ``/``) that may have changed since the
+    snapshot, and whether the same files are listed (none added or deleted)."""
+
+    paths: frozenset[str]
+    same_files: bool
+    #: the snapshot's listing and git's listing now, each after a NUL
+    then: str
+    now: str
+    #: the files git does not vouch for now, with their stamps
+    loose: Mapping[str, Stamp]
+
+    def was_listed(self, path: str) -> bool:
+        return is_listed(self.then, path)
+
+    def is_listed(self, path: str) -> bool:
+        return is_listed(self.now, path)
+
+    def blob(self, path: str) -> str | None:
+        """git's object id of the file now, if git vouches for its contents (a regular
+        file, unchanged since it was staged): its stamp, as discovery.Listing says."""
+        if path in self.loose:
+            return None
+        end = self.now.find(f"\t{path}\0")
+        if end < 0:
+            return None
+        line = self.now[self.now.rfind("\0", 0, end) + 1 : end]
+        if line[:2] != "H " or line[-2:] != " 0" or line[2:8] == "120000":
+            return None
+        return line[9:-2]  # "H <mode> <object> <stage>"
+
+
+def is_listed(listed: str, path: str) -> bool:
+    """Whether a git listing that starts with a NUL has a line for ``path``."""
+    return f"\t{path}\0" in listed or f"\0? {path}\0" in listed
+
+
+def snapshot_file(root: Path) -> Path:
+    files = cache_file(root)
+    return files.with_name(files.name.replace("files-", "project-", 1))
+
+
+def load_snapshot(root: Path) -> Snapshot | None:
+    data = read_store(snapshot_file(root))
     if (
         not isinstance(data, dict)
         or data.get("identity") != _identity()
-        or data.get("facts") != facts
+        or data.get("root") != os.path.abspath(root)
     ):
         return None
     try:
-        return graph.from_plain(data["graph"], files)
-    except (TypeError, ValueError, KeyError, IndexError):
+        snapshot = Snapshot(*data["snapshot"])
+    except (TypeError, KeyError):
         return None
+    if (
+        isinstance(snapshot.listed, str)
+        and isinstance(snapshot.loose, dict)
+        and isinstance(snapshot.excludes, tuple)
+        and isinstance(snapshot.facts, dict)
+        and isinstance(snapshot.scans, dict)
+        and isinstance(snapshot.graph, tuple)
+    ):
+        return snapshot
+    return None
 
 
-def save_graph(
-    root: Path, facts: Mapping[str, graph.Facts], built: graph.Graph, files: dict[str, SourceFile]
-) -> None:
-    data = {"identity": _identity(), "facts": facts, "graph": graph.to_plain(built, files)}
+def save_snapshot(root: Path, snapshot: Snapshot, taken: int) -> None:
+    """Keep ``snapshot``. A (size, mtime) stamp within RACY_NS of ``taken`` (a moment
+    before the stamps were taken) is kept as None: its file may have changed again within
+    the clock tick the stamp was taken in."""
+    loose = {
+        path: stamp if _trusted(stamp, taken) else None for path, stamp in snapshot.loose.items()
+    }
+    data = {
+        "identity": _identity(),
+        "root": os.path.abspath(root),
+        "snapshot": tuple(snapshot._replace(loose=loose)),
+    }
     with contextlib.suppress(ValueError):
-        write_store(graph_file(root), data)
-
-
-def graph_file(root: Path) -> Path:
-    files = cache_file(root)
-    return files.with_name(files.name.replace("files-", "graph-", 1))
+        write_store(snapshot_file(root), data)
 
 
 def _trusted(stamp: Stamp, written: int) -> bool:
@@ -373,8 +559,6 @@ class ReportMemo:
     """
 
     def __init__(self, root: Path, options: tuple[object, ...]) -> None:
-        import time
-
         #: ``repr`` of what, besides the files, decides the result
         self.options = repr((_identity(), os.getcwd(), *options))
         files = cache_file(root)

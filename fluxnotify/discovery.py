@@ -203,7 +203,6 @@ def project_listing(root: Path, excludes: Sequence[str], listed: str | None = No
     base = os.fspath(root)
     start = "" if base == "." else base if base.endswith(os.sep) else base + os.sep
     rules = Excludes(excludes)
-    excluded_dirs: dict[str, bool] = {}
     blobs: dict[str, str] = {}
     changed: set[str] = set()
     links: set[str] = set()
@@ -227,18 +226,9 @@ def project_listing(root: Path, excludes: Sequence[str], listed: str | None = No
     known: dict[str, str] = {}
     known_links = set()
     out = []
-    names = rules.names
-    by_file_name = bool(rules.globs or rules.paths)
+    kept = Kept(rules)
     for rel in sorted(changed.union(blobs)):
-        folder, _, name = rel.rpartition("/")
-        excluded = excluded_dirs.get(folder)
-        if excluded is None:
-            excluded = _excluded_folder(folder, rules, excluded_dirs)
-        if (
-            excluded
-            or name in names
-            or (by_file_name and rules.match(folder.split("/") if folder else [], name))
-        ):
+        if not kept(rel):
             continue
         path = start + (rel if os.sep == "/" else rel.replace("/", os.sep))
         out.append(path)
@@ -248,6 +238,27 @@ def project_listing(root: Path, excludes: Sequence[str], listed: str | None = No
             else:
                 known[path] = blobs[rel]
     return Listing(out, known, frozenset(known_links))
+
+
+class Kept:
+    """Whether a file git lists (relative to the root, with ``/``) is part of the project:
+    not excluded by name, by glob, or in an excluded folder (each folder matched once)."""
+
+    def __init__(self, rules: Excludes) -> None:
+        self.rules = rules
+        self.by_file_name = bool(rules.globs or rules.paths)
+        self.folders: dict[str, bool] = {}
+
+    def __call__(self, rel: str) -> bool:
+        folder, _, name = rel.rpartition("/")
+        excluded = self.folders.get(folder)
+        if excluded is None:
+            excluded = _excluded_folder(folder, self.rules, self.folders)
+        return not (
+            excluded
+            or name in self.rules.names
+            or (self.by_file_name and self.rules.match(folder.split("/") if folder else [], name))
+        )
 
 
 def _excluded_folder(folder: str, rules: Excludes, known: dict[str, bool]) -> bool:

@@ -91,29 +91,57 @@ class Selection(NamedTuple):
     root: Path
     listing: Listing
     targets: list[Target]
+    #: git's listing of the root, and the stamps of the files it does not vouch for
+    #: (relative paths): what tells the project snapshot's unchanged files
+    listed: tuple[str, dict[str, Stamp]] | None = None
 
 
-def select(options: Options, listed: str | None = None) -> Selection:
+def _excludes(options: Options) -> tuple[str, ...]:
+    return (*DEFAULT_EXCLUDES, *options.config.exclude, *options.exclude)
+
+
+def select(
+    options: Options, listed: str | None = None, loose: dict[str, Stamp] | None = None
+) -> Selection:
     """The root, the project's files and the targets that the options name (``listed``:
-    git's listing of the root, when already asked for)."""
+    git's listing of the root, when already asked for; ``loose``: the stamps of the
+    files it does not vouch for, when already taken)."""
     root = options.root or find_root(options.paths)
-    excludes = (*DEFAULT_EXCLUDES, *options.config.exclude, *options.exclude)
+    excludes = _excludes(options)
+    if listed is None and root.is_dir():
+        listed = git_listing(root)
     listing = project_listing(root, excludes, listed) if root.is_dir() else Listing([], {})
-    return Selection(root, listing, discover(options.paths, excludes, root, listing.paths))
+    if listed is not None and loose is None:
+        loose = _loose(root, listed)
+    targets = discover(options.paths, excludes, root, listing.paths)
+    return Selection(root, listing, targets, None if listed is None else (listed, loose or {}))
+
+
+def _loose(root: Path, listed: str) -> dict[str, Stamp]:
+    """The stamps of the files git does not vouch for, by path relative to the root."""
+    base = os.path.abspath(root)
+    changed = changed_files(listed)
+    stamps = take_stamps([os.path.join(base, rel) for rel in changed], {})
+    return dict(zip(changed, stamps.values(), strict=True))
 
 
 def open_project(
     options: Options,
     selection: Selection | None = None,
     stamps: Mapping[str, Stamp] | None = None,
+    taken: int | None = None,
 ) -> Project:
-    """The project the options name: its root, its files, the targets among them.
+    """The project the options name: its root, its files, the targets among them
+    (``stamps``: the files' stamps, taken after the moment ``taken``).
 
     validate, route and migrate see the same files and the same Flux versions through it.
     """
-    root, listing, targets = selection or select(options)
-    cache = FileCache(root, stamps) if options.cache and root.is_dir() else None
-    return Project.load(root, targets, listing, cache)
+    root, listing, targets, listed = selection or select(options)
+    cache = FileCache(root, stamps, taken) if options.cache and root.is_dir() else None
+    changes = None
+    if cache is not None and listed is not None:
+        changes = cache.observe(*listed, _excludes(options))
+    return Project.load(root, targets, listing, cache, changes)
 
 
 def _memo(options: Options, root: Path) -> ReportMemo | None:
@@ -173,12 +201,18 @@ def _run(options: Options) -> Report:
     root = options.root or find_root(options.paths)
     memo = _memo(options, root)
     listed = git_listing(root) if root.is_dir() else None
-    quick = _quick(options, root, listed) if memo is not None and listed is not None else None
+    quick = loose = None
+    if memo is not None and listed is not None:
+        quick, loose = _quick(options, root, listed)
     if memo is not None and quick is not None:
         remembered = memo.load_quick(quick)
         if remembered is not None:
             return remembered
-    selection = select(options, listed)
+    if memo is not None and listed is not None and loose is not None:
+        named = _named(options, root, memo, listed, loose, quick)
+        if named is not None:
+            return named
+    selection = select(options, listed, loose)
     if memo is None:
         return _validate(options, open_project(options, selection))
     paths = {*selection.listing.paths, *(os.fspath(t.path) for t in selection.targets)}
@@ -193,7 +227,18 @@ def _run(options: Options) -> Report:
             earlier = memo.earlier
             memo.save(report, stamps, quick, earlier.stateful, counts, earlier.blocks)
             return report
-    project = open_project(options, selection, stamps)
+    project = open_project(options, selection, stamps, memo.taken)
+    return _remember(options, project, memo, stamps, quick)
+
+
+def _remember(
+    options: Options,
+    project: Project,
+    memo: ReportMemo,
+    stamps: Mapping[str, Stamp],
+    quick: Quick | None,
+) -> Report:
+    """Validate, and remember the Report for a run with the same inputs."""
     report = _validate(options, project)
     stateful = {
         path for path, source in project.files.items() if _stateful(source, project.scans[path])
@@ -203,24 +248,62 @@ def _run(options: Options) -> Report:
     return report
 
 
-def _quick(options: Options, root: Path, listed: str) -> Quick | None:
+def _named(
+    options: Options,
+    root: Path,
+    memo: ReportMemo,
+    listed: str,
+    loose: dict[str, Stamp],
+    quick: Quick | None,
+) -> Report | None:
+    """A run of files named on the command line (the pre-commit case) when the project
+    snapshot holds the rest of the project: neither git's listing nor the files' stamps
+    are gone through, only what changed since. None when it cannot (a folder named, no
+    snapshot, files added or deleted since)."""
+    if not all(os.path.isfile(path) for path in options.paths):
+        return None
+    excludes = _excludes(options)
+    cache = FileCache(root, None, memo.taken)
+    changes = cache.observe(listed, loose, excludes)
+    if changes is None or not changes.same_files:
+        return None
+    targets = discover(options.paths, excludes, root)
+    project = Project.load(
+        root,
+        targets,
+        None,
+        cache,
+        changes,
+        lambda: project_listing(root, excludes, listed),
+    )
+    # The memo keeps no stamps of this run (it has none): a later run with these options
+    # compares its quick stamp only.
+    return _remember(options, project, memo, {}, quick)
+
+
+def _quick(
+    options: Options, root: Path, listed: str
+) -> tuple[Quick | None, dict[str, Stamp] | None]:
     """What pins down this run's inputs in brief (cache.Quick): git's index stamp, and
-    the files git does not vouch for with their own stamps. None when a path on the
-    command line lies outside what git lists (standard input, a folder outside the root)."""
+    the files git does not vouch for with their own stamps; and those stamps, by path
+    relative to the root. None when a path on the command line lies outside what git
+    lists (standard input, a folder outside the root)."""
     index = index_stamp(root)
     if index is None:
-        return None
+        return None, None
     base = os.path.abspath(root)
     named = []
     for path in options.paths:
         absolute = os.path.abspath(path)
         if path == "-" or not (absolute == base or absolute.startswith(base + os.sep)):
-            return None
+            return None, None
         if not os.path.isdir(absolute):
             named.append(absolute)  # git may ignore a file named on the command line
-    changed = [os.path.join(base, rel) for rel in changed_files(listed)]
-    stamps = take_stamps([*changed, *named], {})
-    return index, tuple(sorted(stamps.items()))
+    changed = changed_files(listed)
+    loose = [os.path.join(base, rel) for rel in changed]
+    stamps = take_stamps([*loose, *named], {})
+    by_rel = {rel: stamps[absolute] for rel, absolute in zip(changed, loose, strict=True)}
+    return (index, tuple(sorted(stamps.items()))), by_rel
 
 
 def _stateful(source: SourceFile, scan: ScanFacts) -> bool:

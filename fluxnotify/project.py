@@ -8,29 +8,35 @@ gotk-components.yaml or FluxInstance), which files are kustomize patches
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import re
 import signal
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from fluxnotify import fluxversion, schemas
 from fluxnotify.cache import (
+    NO_FACTS,
     REFERENCES,
     TARGET,
+    Changes,
     FileCache,
+    Snapshot,
     from_plain,
-    load_graph,
-    save_graph,
+    save_snapshot,
     to_plain,
 )
+from fluxnotify.cache import is_listed as _is_listed
 from fluxnotify.discovery import (
     KUSTOMIZATION_FILES,
+    Excludes,
+    Kept,
     Listing,
     Target,
     listed_prefix,
@@ -39,6 +45,8 @@ from fluxnotify.discovery import (
 from fluxnotify.errors import InputError
 from fluxnotify.graph import Facts, Graph, build_graph
 from fluxnotify.graph import facts as graph_facts
+from fluxnotify.graph import from_plain as graph_from_plain
+from fluxnotify.graph import to_plain as graph_to_plain
 from fluxnotify.index import Index
 from fluxnotify.model import Document, SourceFile
 from fluxnotify.parsing import FLUX_OPERATOR_HINTS, load, load_target
@@ -64,8 +72,21 @@ class Project:
         self.facts: dict[str, Facts] = {}
         #: what each file says about the whole repository (scan_facts), by the same keys
         self.scans: dict[str, ScanFacts] = {}
-        #: where the graph of an earlier run is kept (None: no cache)
-        self.cache_root: Path | None = None
+        #: unchanged files that hold nothing the project reads, known from the snapshot
+        #: and not made into SourceFiles: (absolute path, listed path)
+        self.quiet: list[tuple[str, str]] = []
+        #: the files taken from the snapshot (their stamps unchanged)
+        self.settled: set[str] = set()
+        #: the files named on the command line, by absolute path
+        self.named: set[str] = set()
+        #: where earlier runs are kept (None: no cache)
+        self.cache: FileCache | None = None
+        #: what changed since the snapshot the project was loaded from (None: no snapshot)
+        self.changes: Changes | None = None
+        #: the root as an absolute path ending with a separator
+        self.base = os.path.join(os.path.abspath(root), "")
+        #: makes the whole listing, when the project was the snapshot's (Project.load)
+        self._listed: Callable[[], Listing] | None = None
         self._index: Index | None = None
 
     @classmethod
@@ -73,14 +94,25 @@ class Project:
         cls,
         root: Path,
         targets: Sequence[Target],
-        listing: Listing,
+        listing: Listing | None,
         cache: FileCache | None = None,
+        changes: Changes | None = None,
+        listed: Callable[[], Listing] | None = None,
     ) -> Project:
         """Load the targets, then the rest of the project (``listing``: project_listing()),
-        from ``cache`` where the files have not changed."""
+        from ``cache`` where the files have not changed.
+
+        With ``changes`` (what changed since the cache's snapshot, cache.Snapshot.changed),
+        a file outside them is taken from the snapshot. Without ``listing``, the project is
+        the snapshot's files and those changed: a run of a few named files reads neither
+        the listing nor an entry per file; ``listed`` makes the listing if the graph must
+        be built again (it sees every file)."""
         project = cls(root)
+        project.cache = cache
+        project.base = os.path.join(os.path.abspath(root), "")
         real_root = os.path.realpath(root)
         prefix = listed_prefix(root)
+        links = listing or Listing([], {})
         jobs: list[Job] = []
         #: per job: whether it is a target, and its cache level (None: not cached, a file
         #: named on the command line)
@@ -100,7 +132,7 @@ class Project:
                 project.targets.append(source)
                 continue
             path = os.fspath(target.path)
-            away = None if target.explicit else _leaves(path, real_root, listing)
+            away = None if target.explicit else _leaves(path, real_root, links)
             if away is not None:
                 source = SourceFile(path=target.path, display=target.display)
                 source.note = (
@@ -122,12 +154,33 @@ class Project:
             jobs.append((target.path, target.display, target.explicit, absolute))
             keys.append((True, None if target.explicit else TARGET))
         wanted = {job[3] for job in jobs} | set(project.files)
-        for path in listing.paths:
+        project.named = {job[3] for job in jobs if job[2]}
+        snapshot = cache.snapshot if cache is not None and changes is not None else None
+        project.changes = changes if snapshot is not None else None
+        if listing is None:
+            if cache is None or snapshot is None or changes is None:
+                raise ValueError("a project without a listing is the cache's snapshot")
+            project._listed = listed
+            rest = project._from_snapshot(cache, snapshot, changes, wanted)
+        else:
+            rest = listing.paths
+        base = project.base
+        for path in rest:
             absolute = os.path.abspath(path) if prefix is None else prefix + path
             if absolute not in wanted:
                 wanted.add(absolute)
-                if _leaves(path, real_root, listing) is not None:
+                if _leaves(path, real_root, links) is not None:
+                    if changes is not None and listing is None:
+                        changes = project.changes = changes._replace(same_files=False)
                     continue  # a link out of the project: not part of it
+                if (
+                    snapshot is not None
+                    and changes is not None
+                    and absolute.startswith(base)
+                    and absolute[len(base) :] not in changes.paths
+                ):
+                    project._settle(snapshot, absolute, path)
+                    continue
                 cached = cache.get(absolute, path, path, REFERENCES) if cache is not None else None
                 if cached is not None:
                     project.files[absolute] = cached.source
@@ -151,9 +204,8 @@ class Project:
             loaded = results[item] if isinstance(item, int) else item
             assert not isinstance(loaded, InputError)  # raised above
             project.targets.append(loaded if isinstance(loaded, SourceFile) else loaded[0])
-        if cache is not None:
-            cache.save(set(project.files))
-            project.cache_root = root
+        if cache is not None:  # (from the snapshot: the other files' entries all stay)
+            cache.save(project.keys if listing is not None else None)
         for source in project.targets:
             if source.display == "-":
                 key = os.path.abspath("-")
@@ -163,6 +215,35 @@ class Project:
         project.target_ids = frozenset(id(source) for source in project.targets)
         project._scan()
         return project
+
+    def _from_snapshot(
+        self, cache: FileCache, snapshot: Snapshot, changes: Changes, wanted: set[str]
+    ) -> list[str]:
+        """Take every file of the snapshot that has not changed (and is no target); the
+        changed ones that are listed now, to be read."""
+        base = self.base
+        # the paths as project_listing spells them: the root as given, then the file
+        folder = os.fspath(self.root)
+        start = "" if folder == "." else os.path.join(folder, "")
+        for absolute, facts in snapshot.facts.items():
+            rel = absolute[len(base) :]
+            if absolute not in wanted and rel not in changes.paths:
+                wanted.add(absolute)
+                self._settle(snapshot, absolute, start + rel, facts)
+        for absolute in snapshot.scans:
+            rel = absolute[len(base) :]
+            if absolute not in wanted and rel not in changes.paths:
+                wanted.add(absolute)
+                self._settle(snapshot, absolute, start + rel)
+        kept = Kept(Excludes(snapshot.excludes))
+        return sorted(
+            start + path for path in changes.paths if kept(path) and changes.is_listed(path)
+        )
+
+    @property
+    def keys(self) -> set[str]:
+        """Every file of the project, by absolute path (with the quiet ones)."""
+        return {*self.files, *(absolute for absolute, _ in self.quiet)}
 
     def documents(self) -> Iterable[Document]:
         for source in self.files.values():
@@ -175,15 +256,106 @@ class Project:
             self._index = Index(self.documents(), self._graph())
         return self._index
 
+    def _settle(
+        self, snapshot: Snapshot, absolute: str, path: str, facts: Facts | None = None
+    ) -> None:
+        """Take a file outside the targets from the snapshot (unchanged since)."""
+        assert self.cache is not None
+        self.settled.add(absolute)
+        facts = snapshot.facts.get(absolute) if facts is None else facts
+        scan = snapshot.scans.get(absolute)
+        if facts is None and scan is None:
+            self.quiet.append((absolute, path))
+            return
+        facts = NO_FACTS if facts is None else facts
+        self.files[absolute] = self.cache.referenced(absolute, path, path, facts)
+        self.facts[absolute] = facts
+        self.scans[absolute] = scan
+
     def _graph(self) -> Graph:
-        """The graph of the last run when no file changed in a way it reads, else built."""
-        if self.cache_root is None:
-            return build_graph(os.path.abspath(self.root), self.files)
-        graph = load_graph(self.cache_root, self.facts, self.files)
+        """The graph of the last run when no file changed in a way it reads, else built;
+        the snapshot is kept for the next run when it no longer says what is true."""
+        cache = self.cache
+        root = os.path.abspath(self.root)
+        if cache is None:
+            return build_graph(root, self.files)
+        snapshot = cache.snapshot
+        graph = None
+        if snapshot is not None and self._same_graph():
+            with contextlib.suppress(TypeError, ValueError, KeyError, IndexError):
+                graph = graph_from_plain(snapshot.graph, self.files)
+        reused = graph is not None
         if graph is None:
-            graph = build_graph(os.path.abspath(self.root), self.files)
-            save_graph(self.cache_root, self.facts, graph, self.files)
+            self._every_file()
+            graph = build_graph(root, self.files)
+        self._keep(cache, graph, reused)
         return graph
+
+    def _same_graph(self) -> bool:
+        """Whether the snapshot's graph is this project's: the same files, and the same
+        graph facts in each (those taken from the snapshot have them by definition)."""
+        changes, cache = self.changes, self.cache
+        if changes is None or cache is None or cache.snapshot is None or not changes.same_files:
+            return False
+        base = self.base
+        kept = Kept(Excludes(cache.snapshot.excludes))
+        for absolute in self.named:  # a named file may lie outside the project
+            rel = absolute[len(base) :]
+            if not (absolute.startswith(base) and kept(rel) and changes.was_listed(rel)):
+                return False
+        known = cache.snapshot.facts
+        return all(
+            known.get(absolute, NO_FACTS) == facts
+            for absolute, facts in self.facts.items()
+            if absolute not in self.settled
+        )
+
+    def _every_file(self) -> None:
+        """Make SourceFiles of the files the snapshot answered for without one (the graph
+        is to be built, and it sees every file's folder)."""
+        if self._listed is not None:  # the project was the snapshot's: list it all
+            listing = self._listed()
+            self._listed = None
+            prefix = listed_prefix(self.root)
+            real_root = os.path.realpath(self.root)
+            for path in listing.paths:
+                absolute = os.path.abspath(path) if prefix is None else prefix + path
+                if absolute not in self.files and _leaves(path, real_root, listing) is None:
+                    self.quiet.append((absolute, path))
+        for absolute, path in self.quiet:
+            if absolute not in self.files:
+                self.files[absolute] = SourceFile(path=path, display=path)
+                self.facts[absolute] = NO_FACTS
+                self.scans[absolute] = None
+        self.quiet = []
+
+    def _keep(self, cache: FileCache, graph: Graph, reused: bool) -> None:
+        """Keep the snapshot of this run, unless the one there still says what is true:
+        the graph was not built again, and nothing changed but files named on the command
+        line (read afresh by any run that names them, and as changed by any other)."""
+        if cache.now is None or any(source.display == "-" for source in self.targets):
+            return  # outside git, or standard input: no file of the project
+        base = self.base
+        changes = self.changes
+        if reused and changes is not None:
+            named = {absolute[len(base) :] for absolute in self.named}
+            if changes.paths <= named:
+                return
+        listed, loose, excludes = cache.now
+        now = "\0" + listed
+        kept = Kept(Excludes(excludes))
+        if any(not absolute.startswith(base) for absolute in self.files) or any(
+            not (kept(absolute[len(base) :]) and _is_listed(now, absolute[len(base) :]))
+            for absolute in self.named
+        ):
+            return  # files that are not the project's are part of this graph: keep none
+        facts = {absolute: found for absolute, found in self.facts.items() if found != NO_FACTS}
+        scans = {absolute: scan for absolute, scan in self.scans.items() if scan is not None}
+        snapshot = cache.snapshot
+        plain = snapshot.graph if reused and snapshot else graph_to_plain(graph, self.files)
+        save_snapshot(
+            Path(cache.root), Snapshot(listed, loose, excludes, facts, scans, plain), cache.taken
+        )
 
     def _scan(self) -> None:
         """Gather what each file says about the whole repository (``scan_facts``)."""

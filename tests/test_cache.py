@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from validate_support import git
 
-from fluxnotify.cache import FileCache, cache_file, read_store, write_store
+from fluxnotify.cache import FileCache, cache_file, read_store, snapshot_file, write_store
 from fluxnotify.engine import Options, validate
 
 ALERT = """apiVersion: notification.toolkit.fluxcd.io/v1beta3
@@ -41,6 +41,15 @@ def _age(folder: Path, seconds: int = 60) -> None:
     past = int((Path(folder).stat().st_mtime - seconds) * 1e9)
     for path in folder.rglob("*.yaml"):
         os.utime(path, ns=(past, past))
+
+
+def committed(tmp_path: Path) -> Path:
+    """``project`` in a git repository, committed: what the project snapshot needs."""
+    alert = project(tmp_path)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "start")
+    return alert
 
 
 def project(tmp_path: Path) -> Path:
@@ -87,6 +96,33 @@ def test_unchanged_files_are_read_from_the_cache(tmp_path: Path) -> None:
     write_store(cache_file(tmp_path), data)
     assert rules(tmp_path, alert) == ["provider-ref"]
     assert rules(tmp_path, alert, cache=False) == []
+
+
+def test_unchanged_files_outside_the_targets_come_from_the_snapshot(tmp_path: Path) -> None:
+    """A run of named files takes the others from the project snapshot when git's listing
+    says they are unchanged: one store, not one entry per file; a file that changed since
+    (edited, deleted, added) is read, or found gone."""
+    alert = committed(tmp_path)
+    assert rules(tmp_path, alert) == []
+    data = read_store(snapshot_file(tmp_path))
+    assert isinstance(data, dict)
+    listed, loose, _, facts, _, _ = data["snapshot"]
+    key = str(tmp_path / "provider.yaml")
+    assert "\tprovider.yaml\0" in listed
+    assert loose == {}  # git vouches for both files
+    # What the snapshot says, not the file (nor the file cache): the Provider renamed.
+    ((index, api_version, kind, namespace, _, build),), kustomization = facts[key]
+    facts[key] = (((index, api_version, kind, namespace, "renamed", build),), kustomization)
+    write_store(snapshot_file(tmp_path), data)
+    assert rules(tmp_path, alert) == ["provider-ref"]
+    # The Provider edited: git no longer vouches for it, and it is read again.
+    provider = tmp_path / "provider.yaml"
+    provider.write_text(PROVIDER.format(name="slack") + "# edited\n")
+    assert rules(tmp_path, alert) == []
+    provider.unlink()
+    assert rules(tmp_path, alert) == ["provider-ref"]
+    (tmp_path / "other.yaml").write_text(PROVIDER.format(name="slack"))  # untracked
+    assert rules(tmp_path, alert) == []
 
 
 def test_a_changed_file_is_read_again(tmp_path: Path) -> None:
@@ -447,16 +483,15 @@ def test_the_graph_of_the_last_run_is_reused_while_what_it_reads_is_unchanged(
 ) -> None:
     """Where each object is applied is worked out again only when a file changed in a way
     the graph reads (a kustomization, an object's namespace...), not for every edit."""
-    from fluxnotify.cache import graph_file
-
-    alert = project(tmp_path)
+    alert = committed(tmp_path)
     assert rules(tmp_path, alert) == []
-    data = read_store(graph_file(tmp_path))
+    data = read_store(snapshot_file(tmp_path))
     assert isinstance(data, dict)
-    assert data["graph"][0] == []  # no Flux Kustomization: every object where it says
+    graph = data["snapshot"][5]
+    assert graph[0] == []  # no Flux Kustomization: every object where it says
     # What the store says, not the files: the Provider applied in another namespace.
-    data["graph"][0].append((str(tmp_path / "provider.yaml"), 0, [(None, "elsewhere")]))
-    write_store(graph_file(tmp_path), data)
+    graph[0].append((str(tmp_path / "provider.yaml"), 0, [(None, "elsewhere")]))
+    write_store(snapshot_file(tmp_path), data)
     # The alert edited without changing what the graph reads: the stored graph is used.
     alert.write_text(ALERT.replace("eventSeverity: error", "eventSeverity: info"))
     assert rules(tmp_path, alert) == ["provider-ref"]
