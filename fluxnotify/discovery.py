@@ -354,11 +354,22 @@ def git_listing(root: Path) -> str | None:
 _CHANGED = re.compile(r"(?:^|\0)(?:\? |(?:[A-GI-Z] [^\t\0]*|H [^\t\0]* [1-9])\t)([^\0]+)")
 
 
+#: The lines of a listing (after a NUL) tagged other than "H": untracked, changed...
+_NOT_STAGED = re.compile(r"\0([^H][^\0]*)")
+
+
 def changed_files(listed: str) -> list[str]:
     """The files of a git listing that git does not find as staged (changed, untracked,
     conflicted), relative to the root with ``/``: read without going through the other
     12,000 lines one by one."""
-    return sorted(set(_CHANGED.findall(listed)))
+    text = "\0" + listed
+    if " 1\t" in text or " 2\t" in text or " 3\t" in text:
+        return sorted(set(_CHANGED.findall(listed)))  # a conflict: "H" lines at stages 1-3
+    found = set()
+    for line in _NOT_STAGED.findall(text):
+        tab = -1 if line[:2] == "? " else line.find("\t")
+        found.add(line[tab + 1 :] if tab >= 0 else line[2:])
+    return sorted(found)
 
 
 def index_stamp(root: Path) -> tuple[int, int, int] | None:

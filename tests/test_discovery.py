@@ -93,6 +93,10 @@ def test_the_git_listing_vouches_only_for_unchanged_regular_files(tmp_path: Path
     listed = git_listing(tmp_path)
     assert listed is not None
     assert changed_files(listed) == ["changed.yaml", "gone.yaml", "new.yaml"]
+    # the quick scan (lines not tagged "H") reads what the full pattern reads
+    from fluxnotify.discovery import _CHANGED
+
+    assert changed_files(listed) == sorted(set(_CHANGED.findall(listed)))
     (blob,) = listing.blobs.values()
     assert len(blob) == 40
     assert int(blob, 16) >= 0
@@ -139,3 +143,7 @@ def test_the_listing_in_two_parts_is_what_one_git_ls_files_prints(tmp_path: Path
     assert "? new.yaml" in whole
     assert "C " in whole
     assert git_listing(tmp_path) == whole
+    from fluxnotify.discovery import changed_files
+
+    expected = ["both.yaml", "changed.yaml", "gone.yaml", "new.yaml", "sub/new.yml"]
+    assert changed_files(whole) == expected
