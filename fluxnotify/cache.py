@@ -30,7 +30,7 @@ import marshal
 import os
 import time
 import zlib  # lighter than hashlib, and this is no security boundary
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -381,18 +381,72 @@ class Snapshot(NamedTuple):
     def changed(self, listed: str, loose: Mapping[str, Stamp]) -> Changes:
         """What may differ from the snapshot, from git's listing now and the stamps of the
         files git does not vouch for now (``loose``, relative paths)."""
-        paths = set()
-        if listed != self.listed:
-            for line in set(listed.split("\0")).symmetric_difference(self.listed.split("\0")):
-                tab = line.find("\t")
-                paths.add(line[tab + 1 :] if tab >= 0 else line[2:])  # "? path": untracked
-            paths.discard("")
+        before, after = _middle(self.listed, listed)
+        then = {_path(line) for line in before.split("\0")} - {""}
+        now = {_path(line) for line in after.split("\0")} - {""}
+        lines = set(before.split("\0")).symmetric_difference(after.split("\0"))
+        paths = {_path(line) for line in lines} - {""}
+        # A file with lines only on one side was added or deleted, unless another line of
+        # it (its "H" line beside a "C" one) is in what both listings share.
+        asymmetric = then.symmetric_difference(now) & paths
+        then_text, now_text = "\0" + self.listed, "\0" + listed
+        same = len(asymmetric) <= _FEW and all(
+            is_listed(then_text, path) == is_listed(now_text, path) for path in asymmetric
+        )
         for path, stamp in loose.items():
             if stamp is None or self.loose.get(path) != stamp:
                 paths.add(path)
-        then, now = "\0" + self.listed, "\0" + listed
-        same = all(is_listed(then, path) == is_listed(now, path) for path in paths)
-        return Changes(frozenset(paths), same, then, now, loose)
+        return Changes(frozenset(paths), same, then_text, now_text, loose)
+
+
+#: Files added or deleted looked up one by one; more, and the project is listed anew.
+_FEW = 64
+
+
+def _path(line: str) -> str:
+    """The path of a line of git's listing ("? path", or "<tag> <mode> <id> <stage>\tpath")."""
+    if line[:2] == "? ":
+        return line[2:]
+    return line[line.find("\t") + 1 :] if "\t" in line else ""
+
+
+def _middle(old: str, new: str) -> tuple[str, str]:
+    """The lines of two listings between the lines they begin and end with alike: where
+    they differ, found by comparing long runs of text (most of 12,000 lines are the same
+    from one run to the next)."""
+    if old == new:
+        return "", ""
+    shortest = min(len(old), len(new))
+    start = _common(old, new, shortest, lambda text, i, j: text[i:j])
+    end = _common(
+        old, new, shortest - start, lambda text, i, j: text[len(text) - j : len(text) - i]
+    )
+    start = old.rfind("\0", 0, start) + 1  # back to the start of a line
+    # on to the end of a line, at a NUL both share
+    cut = old.find("\0", len(old) - end) if end else -1
+    rest = len(old) - cut - 1 if cut >= 0 else 0
+    return old[start : len(old) - rest], new[start : len(new) - rest]
+
+
+def _common(old: str, new: str, limit: int, part: Callable[[str, int, int], str]) -> int:
+    """How many characters ``part`` of both texts has alike (at most ``limit``): by blocks,
+    then halving within the first block that differs."""
+    block = 1 << 16
+    done = 0
+    while done < limit and part(old, done, min(done + block, limit)) == part(
+        new, done, min(done + block, limit)
+    ):
+        done += block
+    if done >= limit:
+        return limit
+    low, high = done, min(done + block, limit)  # alike up to low; not up to high
+    while high - low > 1:
+        mid = (low + high) // 2
+        if part(old, done, mid) == part(new, done, mid):
+            low = mid
+        else:
+            high = mid
+    return low
 
 
 class Changes(NamedTuple):

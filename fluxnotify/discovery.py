@@ -300,19 +300,16 @@ class _Listing(threading.Thread):
         self.start()
 
     def run(self) -> None:
-        untracked = tracked = None
         try:
-            untracked = _git_ls_files(self.root, _GIT_UNTRACKED)
-            tracked = _git_ls_files(self.root, _GIT_TRACKED)
-            # the tracked listing is the long one: read it while the walk goes on
-            after = _output(tracked)
-            before = _output(untracked)
+            with (
+                _git_ls_files(self.root, _GIT_UNTRACKED) as untracked,
+                _git_ls_files(self.root, _GIT_TRACKED) as tracked,
+            ):
+                # the tracked listing is the long one: read it while the walk goes on
+                after = _output(tracked)
+                before = _output(untracked)
         except (OSError, subprocess.SubprocessError):
-            for process in (untracked, tracked):
-                if process is not None:
-                    process.kill()
-                    process.wait()
-            return
+            return  # (leaving the with: the pipes closed, git waited for)
         self.output = (before + after).decode("utf-8", "surrogateescape")
 
 

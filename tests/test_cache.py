@@ -614,3 +614,34 @@ def test_the_memos_of_the_most_recent_sets_of_options_are_kept(
         disable = tuple(rule for i, rule in enumerate(rules) if number >> i & 1)
         validate(Options(paths=(str(tmp_path),), root=tmp_path, disable=disable))
     assert len(list(own_cache_dir.glob("memo-*"))) == MEMOS
+
+
+def test_what_changed_in_git_listing_is_found_from_where_two_listings_differ() -> None:
+    """The snapshot compares git's listings by where they stop being alike (not line by
+    line): over random edits (lines changed, added, deleted), the files it finds changed
+    are those whose lines differ, and the middle it reads is whole lines."""
+    import random
+
+    from fluxnotify.cache import _middle, _path
+
+    rng = random.Random(5)
+    for _ in range(2000):
+        before = [
+            f"H 100644 {rng.getrandbits(160):040x} 0\tdir{i % 7}/f{i}.yaml"
+            for i in range(rng.randint(0, 40))
+        ]
+        after = list(before)
+        for _ in range(rng.randint(0, 4)):
+            step = rng.random()
+            if step < 0.3 and after:
+                after[rng.randrange(len(after))] = f"C 100644 {rng.random()} 0\tx.yaml"
+            elif step < 0.6:
+                after.insert(rng.randint(0, len(after)), f"? new{rng.randint(0, 9)}.yaml")
+            elif after:
+                del after[rng.randrange(len(after))]
+        old, new = ("".join(line + "\0" for line in lines) for lines in (before, after))
+        old_middle, new_middle = _middle(old, new)
+        every = set(old.split("\0")) ^ set(new.split("\0"))
+        found = set(old_middle.split("\0")) ^ set(new_middle.split("\0"))
+        assert {_path(line) for line in found} == {_path(line) for line in every}
+        assert all(not part or part.endswith("\0") for part in (old_middle, new_middle))
