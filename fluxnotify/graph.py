@@ -46,17 +46,49 @@ class Graph:
         #: a Flux Kustomization's ``spec.path`` (by its file and index), an entry point (by
         #: its file), or a kustomization.yaml no entry point reaches (by its folder)
         self.builds: dict[tuple[int, Placement], set[str]] = {}
+        #: a stored graph's placements and builds (from_plain), by (file path, document
+        #: index), made into sets when a rule first asks about the document: a run that
+        #: checks one file asks about a few of thousands
+        self._pending: dict[tuple[str, int], tuple[Any, list[Any]]] = {}
+        #: the files' paths, by ``id()`` of their SourceFile (for ``_pending``)
+        self._paths: dict[int, str] = {}
 
     def of(self, doc: Document) -> set[Placement]:
         """Where ``doc`` is applied; never empty (unknown placements at worst)."""
         found = self.placements.get(id(doc))
+        if found is None and self._pending:
+            found = self._take(doc)
         if found:
             return found
         return {Placement(None, doc.namespace)}
 
     def builds_of(self, doc: Document, placement: Placement) -> set[str]:
         """The builds that produce ``doc`` at ``placement`` (empty: none known)."""
+        if self._pending and id(doc) not in self.placements:
+            self._take(doc)
         return self.builds.get((id(doc), placement), set())
+
+    def _take(self, doc: Document) -> set[Placement] | None:
+        """Make the stored placements and builds of ``doc`` into this graph's."""
+        entry = self._pending.pop((self._paths.get(id(doc.file), ""), doc.index), None)
+        if entry is None:
+            return None
+        found, builds = entry
+        key = id(doc)
+        try:
+            placements = {Placement(cluster, namespace) for cluster, namespace in found}
+            made = {(key, Placement(c, ns)): set(by) for c, ns, by in builds}
+        except (TypeError, ValueError):
+            return None  # not of the shape to_plain writes: unknown, as for any object
+        self.placements[key] = placements
+        self.builds.update(made)
+        return placements
+
+    def _take_all(self, files: dict[str, SourceFile]) -> None:
+        if self._pending:
+            for source in files.values():
+                for doc in source.documents:
+                    self._take(doc)
 
 
 def _is_flux_kustomization(doc: Document) -> bool:
@@ -324,6 +356,7 @@ _KUSTOMIZATION_KEYS = ("namespace", "resources", "bases", "components", "secretG
 
 def to_plain(graph: Graph, files: dict[str, SourceFile]) -> tuple[Any, ...]:
     """The graph as plain data, its documents named by file path and index."""
+    graph._take_all(files)
     where = {
         id(doc): (path, doc.index) for path, source in files.items() for doc in source.documents
     }
@@ -349,14 +382,17 @@ def to_plain(graph: Graph, files: dict[str, SourceFile]) -> tuple[Any, ...]:
 
 def from_plain(plain: tuple[Any, ...], files: dict[str, SourceFile]) -> Graph:
     """The Graph ``to_plain`` made ``plain`` of, for this run's documents (KeyError and
-    friends when it does not fit them)."""
+    friends when it does not fit them). Each document's placements are made when first
+    asked for."""
     placements, builds, generated, clusters = plain
-    docs = {(path, doc.index): doc for path, source in files.items() for doc in source.documents}
     graph = Graph()
+    pending: dict[tuple[str, int], tuple[Any, list[Any]]] = {}
     for path, index, found in placements:
-        graph.placements[id(docs[path, index])] = {Placement(c, ns) for c, ns in found}
+        pending[path, index] = (found, [])
     for path, index, cluster, namespace, made in builds:
-        graph.builds[(id(docs[path, index]), Placement(cluster, namespace))] = set(made)
+        pending[path, index][1].append((cluster, namespace, made))
+    graph._pending = pending
+    graph._paths = {id(source): path for path, source in files.items()}
     graph.generated = [
         Generated(name, None if keys is None else frozenset(keys), files[path], Placement(c, ns))
         for name, keys, path, c, ns in generated
