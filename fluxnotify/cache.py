@@ -213,6 +213,7 @@ class FileCache:
         #: what changed since the snapshot (None: no snapshot for these excludes)
         self.changes: Changes | None = None
         self.base = os.path.join(self.root, "")
+        self._data: dict[str, Any] | None = None
 
     @property
     def entries(self) -> dict[str, Any]:
@@ -266,6 +267,20 @@ class FileCache:
         """A file the snapshot holds, as the rest of the project sees it: its objects'
         data is looked up in the file cache only when a rule reads it."""
         return _referenced(path, display, _Deferred(self, key), facts)
+
+    def snapshot_data(self, key: str) -> bytes | None:
+        """A file's plain data (marshalled) as the snapshot's data store holds it."""
+        if self._data is None:
+            snapshot = self.snapshot
+            self._data = {} if snapshot is None else load_data(Path(self.root), snapshot.token)
+        found = self._data.get(key)
+        return found if isinstance(found, bytes) else None
+
+    def blob(self, key: str) -> bytes | None:
+        """The plain data (marshalled) this run read from a file or found for it in the
+        file cache, if any."""
+        entry = self.fresh.get(key)
+        return entry[2] if entry is not None and isinstance(entry[2], bytes) else None
 
     def stored(self, key: str, stamp: Stamp) -> bytes | None:
         """The file's plain data as stored (marshalled), if stored at ``stamp``."""
@@ -336,9 +351,9 @@ class FileCache:
 
 
 class _Deferred(_Stored):
-    """A file's plain data in the file cache, looked up when first read (a file the
-    snapshot vouches for; if the file cache does not hold it at that stamp, the file
-    itself is read: it has not changed)."""
+    """A file's plain data in the snapshot's data store or the file cache, looked up when
+    first read (a file the snapshot vouches for; if neither holds it, the file itself is
+    read: it has not changed)."""
 
     def __init__(self, cache: FileCache, key: str) -> None:
         super().__init__(b"", key)
@@ -346,7 +361,9 @@ class _Deferred(_Stored):
 
     def read(self) -> Plain:
         if self.plain is None:
-            blob = self.cache.stored(self.path, self.cache.stamp(self.path))
+            blob = self.cache.snapshot_data(self.path)
+            if blob is None:
+                blob = self.cache.stored(self.path, self.cache.stamp(self.path))
             if blob is None:
                 raise ValueError("not in the file cache")
             self.plain = marshal.loads(blob)
@@ -377,6 +394,9 @@ class Snapshot(NamedTuple):
     scans: dict[str, Any]
     #: graph.to_plain of the graph built from them
     graph: tuple[Any, ...]
+    #: names the data store written with it (each file's plain data, read when a rule
+    #: reads a file's objects): a store of another snapshot is not read
+    token: str = ""
 
     def changed(self, listed: str, loose: Mapping[str, Stamp]) -> Changes:
         """What may differ from the snapshot, from git's listing now and the stamps of the
@@ -510,25 +530,47 @@ def load_snapshot(root: Path) -> Snapshot | None:
         and isinstance(snapshot.facts, dict)
         and isinstance(snapshot.scans, dict)
         and isinstance(snapshot.graph, tuple)
+        and isinstance(snapshot.token, str)
     ):
         return snapshot
     return None
 
 
-def save_snapshot(root: Path, snapshot: Snapshot, taken: int) -> None:
-    """Keep ``snapshot``. A (size, mtime) stamp within RACY_NS of ``taken`` (a moment
-    before the stamps were taken) is kept as None: its file may have changed again within
-    the clock tick the stamp was taken in."""
+def save_snapshot(root: Path, snapshot: Snapshot, taken: int, data: dict[str, bytes]) -> None:
+    """Keep ``snapshot``, and ``data``: the plain data (marshalled) of its files that have
+    facts. A (size, mtime) stamp within RACY_NS of ``taken`` (a moment before the stamps
+    were taken) is kept as None: its file may have changed again within the clock tick
+    the stamp was taken in."""
     loose = {
         path: stamp if _trusted(stamp, taken) else None for path, stamp in snapshot.loose.items()
     }
-    data = {
-        "identity": _identity(),
-        "root": os.path.abspath(root),
-        "snapshot": tuple(snapshot._replace(loose=loose)),
-    }
+    token = os.urandom(8).hex()
     with contextlib.suppress(ValueError):
-        write_store(snapshot_file(root), data)
+        write_store(data_file(root), {"identity": _identity(), "token": token, "data": data})
+        kept = snapshot._replace(loose=loose, token=token)
+        write_store(
+            snapshot_file(root),
+            {"identity": _identity(), "root": os.path.abspath(root), "snapshot": tuple(kept)},
+        )
+
+
+def data_file(root: Path) -> Path:
+    files = cache_file(root)
+    return files.with_name(files.name.replace("files-", "project-data-", 1))
+
+
+def load_data(root: Path, token: str) -> dict[str, bytes]:
+    """The data store written with the snapshot named by ``token`` (empty: none such)."""
+    data = read_store(data_file(root))
+    if (
+        isinstance(data, dict)
+        and data.get("identity") == _identity()
+        and data.get("token") == token
+        and isinstance(data.get("data"), dict)
+    ):
+        found: dict[str, bytes] = data["data"]
+        return found
+    return {}
 
 
 def _trusted(stamp: Stamp, written: int) -> bool:

@@ -353,9 +353,18 @@ class Project:
         scans = {absolute: scan for absolute, scan in self.scans.items() if scan is not None}
         snapshot = cache.snapshot
         plain = snapshot.graph if reused and snapshot else graph_to_plain(graph, self.files)
-        save_snapshot(
-            Path(cache.root), Snapshot(listed, loose, excludes, facts, scans, plain), cache.taken
-        )
+        data = {}
+        for absolute in (*facts, *(a for a in scans if a not in facts)):
+            blob = cache.snapshot_data(absolute) if absolute in self.settled else None
+            if blob is None:
+                blob = cache.blob(absolute)
+            if blob is None:
+                with contextlib.suppress(ValueError):
+                    blob = marshal.dumps(to_plain(self.files[absolute]))
+            if blob is not None:
+                data[absolute] = blob
+        kept_now = Snapshot(listed, loose, excludes, facts, scans, plain)
+        save_snapshot(Path(cache.root), kept_now, cache.taken, data)
 
     def _scan(self) -> None:
         """Gather what each file says about the whole repository (``scan_facts``)."""

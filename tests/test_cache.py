@@ -106,7 +106,7 @@ def test_unchanged_files_outside_the_targets_come_from_the_snapshot(tmp_path: Pa
     assert rules(tmp_path, alert) == []
     data = read_store(snapshot_file(tmp_path))
     assert isinstance(data, dict)
-    listed, loose, _, facts, _, _ = data["snapshot"]
+    listed, loose, _, facts, _, _, _ = data["snapshot"]
     key = str(tmp_path / "provider.yaml")
     assert "\tprovider.yaml\0" in listed
     assert loose == {}  # git vouches for both files
@@ -123,6 +123,43 @@ def test_unchanged_files_outside_the_targets_come_from_the_snapshot(tmp_path: Pa
     assert rules(tmp_path, alert) == ["provider-ref"]
     (tmp_path / "other.yaml").write_text(PROVIDER.format(name="slack"))  # untracked
     assert rules(tmp_path, alert) == []
+
+
+def test_a_run_of_a_changed_named_file_reads_no_entry_of_the_file_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pre-commit case: the named file changed, nothing else did. The rest of the
+    project comes from the snapshot (and the data of the files the rules read from its
+    data store), never from the file cache's entry per file, nor from the files."""
+    alert = committed(tmp_path)
+    (tmp_path / "secret.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: flux-system\n"
+    )
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "secret")
+    assert rules(tmp_path, alert) == []
+    alert.write_text(ALERT.replace("name: slack", "name: missing"))
+
+    def unread(self: FileCache) -> dict[str, Any]:
+        raise AssertionError("the file cache was read")
+
+    monkeypatch.setattr(FileCache, "entries", property(unread))
+    import fluxnotify.parsing
+
+    real_load = fluxnotify.parsing.load
+    read: list[str] = []
+
+    def load(path: Any, *args: Any, **kwargs: Any) -> Any:
+        read.append(os.path.basename(os.fspath(path)))
+        return real_load(path, *args, **kwargs)
+
+    monkeypatch.setattr(fluxnotify.parsing, "load", load)
+    monkeypatch.setattr("fluxnotify.project.load", load)
+    monkeypatch.setattr("fluxnotify.cache.load", load)
+    assert rules(tmp_path, alert) == ["provider-ref"]
+    assert read == ["alert.yaml"]
+    monkeypatch.undo()
+    assert rules(tmp_path, alert, cache=False) == ["provider-ref"]
 
 
 def test_a_changed_file_is_read_again(tmp_path: Path) -> None:
