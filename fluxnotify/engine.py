@@ -238,11 +238,15 @@ def _remember(
     stamps: Mapping[str, Stamp],
     quick: Quick | None,
 ) -> Report:
-    """Validate, and remember the Report for a run with the same inputs."""
+    """Validate, and remember the Report for a run with the same inputs (without
+    ``stamps``, the memo can only answer a run with the same ``quick`` stamp: which files
+    hold state is then not kept either)."""
     report = _validate(options, project)
-    stateful = {
-        path for path, source in project.files.items() if _stateful(source, project.scans[path])
-    }
+    stateful = (
+        {path for path, source in project.files.items() if _stateful(source, project.scans[path])}
+        if stamps
+        else set()
+    )
     counts = {s.display: s.document_count for s in project.targets if s.document_count}
     memo.save(report, stamps, quick, stateful, counts, project.blocks_cross_namespace_refs)
     return report
