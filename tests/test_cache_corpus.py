@@ -6,9 +6,10 @@ Each repository is copied, made a git repository and validated once (the warm-up
 that fills the file cache and the report memo). Then files are changed the way a
 commit changes them: an Alert's severity flipped, a Provider deleted, a file
 renamed, an Alert added, a kustomization's resource dropped, a namespace edited, a
-comment appended. The same runs follow with the cache of the warm-up, with an empty
-cache and with none, for the whole tree and for the changed files alone (the
-pre-commit case, whose other files come from the cache).
+comment appended; staged, as in a commit, then left unstaged. The same runs follow
+with the cache of the warm-up, with an empty cache and with none, for the whole tree
+and for the changed files alone (the pre-commit case, whose other files come from the
+cache's project snapshot).
 """
 
 from __future__ import annotations
@@ -189,6 +190,10 @@ class Editor:
         for _ in range(count):
             self.rng.choice(edits)()
 
+    def change_and_add(self, count: int) -> None:
+        self.change_contents(count)
+        self.add_alert()
+
     def move_files(self, count: int) -> None:
         """Files deleted, renamed and added, among other edits."""
         edits = [self.delete_provider, self.rename_file, self.add_alert]
@@ -267,13 +272,19 @@ def test_warm_cold_and_uncached_runs_agree_after_edits(
     #: files the warm cache does not hold as they are: targets (never cached) and changed files
     not_cached = {some}
 
-    for stage, (edit, stamp) in enumerate(
-        [(editor.change_contents, now - HOUR // 2), (editor.move_files, now - HOUR // 4)]
+    for stage, (edit, stamp, staged) in enumerate(
+        [
+            (editor.change_contents, now - HOUR // 2, True),
+            (editor.move_files, now - HOUR // 4, True),
+            # edits not staged: git vouches for none of them (nor for a new file)
+            (editor.change_and_add, now - HOUR // 8, False),
+        ]
     ):
         edit(2)
         for number, path in enumerate(sorted(editor.touched)):
             _stamp(path, stamp + number)  # an edit's own stamp, not within the racy tick
-        git(repo, "add", "-A")  # staged, as in a commit
+        if staged:
+            git(repo, "add", "-A")  # as in a commit
         changed = sorted(editor.touched)
         editor.touched.clear()
         done = "; ".join(editor.done)
