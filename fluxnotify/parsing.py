@@ -423,6 +423,10 @@ def load(
     text = lf_breaks_only(text)
     source.text = text
     if not full and not is_relevant(text, os.path.basename(location)):
+        if not scan_ok and not ("{{" in text and _in_templates(location)):
+            # not parsed, but its documents count as if it were (a Helm chart's template
+            # counts none): the summary is the same whether a file is named or walked
+            source.document_count = count_documents(text)
         return source
     if len(data) > MAX_FILE_BYTES:
         source.syntax = SyntaxProblem(
@@ -462,6 +466,42 @@ def load(
 
 
 _DOCUMENT_START = re.compile(r"---(?:[ \t]|\r?\n|$)")
+#: A document marker (``---`` or ``...``, alone or before a blank) on the first line
+_FIRST_MARKER = re.compile(r"(---|\.\.\.)(?=[ \t\r\n]|\Z)")
+#: The same after a line break, one pattern per marker and break: led by a literal, the
+#: regex engine jumps from one to the next (a character class first is 3 times slower)
+_MARKERS = tuple(
+    (marker, brk, re.compile(re.escape(brk + marker) + r"(?=[ \t\r\n]|\Z)"))
+    for marker in ("---", "...")
+    for brk in ("\n", "\r")
+)
+#: A line with content: not blank, not a comment, not a directive (``%YAML``)
+_CONTENT = re.compile(r"(?:(?m:^)|(?<=\r))(?:[ \t]+[^ \t\r\n#]|[^ \t\r\n#%])")
+
+
+def count_documents(text: str) -> int:
+    """How many documents a YAML parser finds in ``text``, from its lines alone: one per
+    ``---``, and one where content starts at the top or after a ``...`` (a bare
+    document). Exact for valid YAML: a marker cannot appear inside a scalar."""
+    first = _FIRST_MARKER.match(text)
+    markers = [(0, first.end(), first.group(1))] if first is not None else []
+    for marker, brk, pattern in _MARKERS:
+        if marker in text and brk in text:
+            markers.extend((m.start() + 1, m.end(), marker) for m in pattern.finditer(text))
+    markers.sort()
+    count = 0
+    bare: int | None = 0  # where a bare document may start
+    for start, end, marker in markers:
+        if bare is not None and _CONTENT.search(text, bare, start):
+            count += 1
+        if marker == "---":
+            count += 1
+            bare = None
+        else:
+            bare = end
+    if bare is not None and _CONTENT.search(text, bare):
+        count += 1
+    return count
 
 
 def _without_template_documents(text: str) -> tuple[str, tuple[int, int] | None]:
@@ -648,15 +688,15 @@ def _parse(source: SourceFile, text: str, full: bool) -> None:
         source.duplicate_keys = loader.duplicate_keys
     except yaml.composer.ComposerError as exc:
         if "duplicate anchor" not in str(exc):
-            source.syntax = _syntax_problem(exc, text)
+            _unparsable(source, exc, text)
             return
         loaded = _load_with_ruamel(source, text)
     except yaml.YAMLError as exc:
-        source.syntax = _syntax_problem(exc, text)
+        _unparsable(source, exc, text)
         return
     finally:
         loader.dispose()
-    source.document_count = len(loaded)
+    source.document_count = len(loaded) if source.syntax is None else count_documents(text)
     for index, value in enumerate(loaded):
         if not isinstance(value, dict):
             continue
@@ -678,6 +718,13 @@ def _parse(source: SourceFile, text: str, full: bool) -> None:
             source.documents.clear()
             return
         source.documents.append(Document(source, index, value, api_version, kind))
+
+
+def _unparsable(source: SourceFile, exc: Exception, text: str) -> None:
+    """The problem, and the documents counted from the lines, as for a file not parsed
+    (a folder walk's file that holds no kind some rule reads): the same either way."""
+    source.syntax = _syntax_problem(exc, text)
+    source.document_count = count_documents(text)
 
 
 def _load_with_ruamel(source: SourceFile, text: str) -> list[Any]:

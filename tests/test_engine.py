@@ -25,8 +25,24 @@ def test_report_counts(tmp_path: Path) -> None:
     report = validate(tmp_path)
     assert report.files == 3
     assert report.objects == 2
-    # the explicit walk parses only relevant files: a.yaml's three documents and b.yaml's one
-    assert report.documents >= 4
+    # a.yaml's three documents, b.yaml's one and c.yml's one (counted, not parsed)
+    assert report.documents == 5
+
+
+def test_documents_count_the_same_named_or_walked(tmp_path: Path) -> None:
+    """A walk parses only files with a kind some rule reads; the others' documents counted
+    nothing, so naming every file (pre-commit run --all-files) gave a larger number."""
+    write(tmp_path, "deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n")
+    write(tmp_path, "two.yaml", "---\na: 1\n---\n# only a comment\n---\n")
+    write(tmp_path, "ended.yaml", "a: 1\n...\n---\nb: 2\n...\n")
+    write(tmp_path, "tagged.yml", "site_name: docs\nx: !!python/name:a.b\n")
+    write(tmp_path, "comments.yaml", "# nothing\n")
+    write(tmp_path, "alert.yaml", ALERT + "---\n" + PROVIDER)
+    write(tmp_path, "chart/templates/cm.yaml", "kind: ConfigMap\ndata: {{ .Values.x }}\n")
+    walked = validate(tmp_path)
+    named = validate(tmp_path, *sorted(tmp_path.rglob("*.y*ml")))
+    assert (walked.files, walked.objects) == (named.files, named.objects) == (7, 2)
+    assert walked.documents == named.documents == 1 + 3 + 2 + 1 + 0 + 2 + 0
 
 
 def test_findings_are_sorted_by_path_line_column(tmp_path: Path) -> None:

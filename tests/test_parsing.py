@@ -199,6 +199,44 @@ def test_a_walked_flow_style_alert_is_checked(tmp_path: Path) -> None:
     assert [(d.kind, d.name) for d in scanned.documents] == [("Alert", "a")]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "# only a comment\n",
+        "a: 1\n",
+        "  a: 1\n",
+        "---\n",
+        "--- # a comment\n...\n",
+        "---\n...\n---\n",
+        "a: 1\n---\n",
+        "a: 1\n...\n",
+        "%YAML 1.1\n---\na: 1\n",
+        "--- a\n--- b\n---\tc\n",
+        "a: |\n  ---\n  ...\nb: '---'\n",
+        "a: 1\n----: x\n...x: 1\n",
+        "---\n# c\n---\na: 1\n---\n",
+        "# c\r\na: 1\r\n---\r\nb: 2\r\n",
+        "# c\ra: 1\r---\rb: 2\r",
+    ],
+)
+def test_documents_are_counted_from_the_lines_as_the_parser_counts_them(text: str) -> None:
+    assert parsing.count_documents(text) == len(list(yaml.compose_all(text, yaml.CSafeLoader)))
+
+
+@pytest.mark.needs_shared
+def test_a_walk_counts_the_documents_a_named_file_has_on_the_corpus(shared: Path) -> None:
+    """Named, a file is parsed; walked, one without a kind some rule reads is counted
+    from its lines: the same number, for files that parse and files that do not."""
+    files = 0
+    for path in sorted((shared / "corpus").rglob("*.y*ml")):
+        named = load(path, path.name, full=True)
+        walked = load(path, path.name, full=False)
+        assert walked.document_count == named.document_count, path
+        files += not walked.parsed
+    assert files > 1000
+
+
 def test_irrelevant_files_are_parsed_only_when_named(tmp_path: Path) -> None:
     text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n"
     assert not _load(tmp_path, text, full=False).parsed
