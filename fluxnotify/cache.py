@@ -536,22 +536,50 @@ def load_snapshot(root: Path) -> Snapshot | None:
     return None
 
 
-def save_snapshot(root: Path, snapshot: Snapshot, taken: int, data: dict[str, bytes]) -> None:
+def save_snapshot(
+    root: Path, snapshot: Snapshot, taken: int, data: dict[str, bytes] | None
+) -> None:
     """Keep ``snapshot``, and ``data``: the plain data (marshalled) of its files that have
-    facts. A (size, mtime) stamp within RACY_NS of ``taken`` (a moment before the stamps
-    were taken) is kept as None: its file may have changed again within the clock tick
-    the stamp was taken in."""
+    facts (None: the data store written with ``snapshot.token`` still holds). A (size,
+    mtime) stamp within RACY_NS of ``taken`` (a moment before the stamps were taken) is
+    kept as None: its file may have changed again within the clock tick it was taken in."""
     loose = {
         path: stamp if _trusted(stamp, taken) else None for path, stamp in snapshot.loose.items()
     }
-    token = os.urandom(8).hex()
+    token = snapshot.token
     with contextlib.suppress(ValueError):
-        write_store(data_file(root), {"identity": _identity(), "token": token, "data": data})
+        if data is not None:
+            token = os.urandom(8).hex()
+            write_store(data_file(root), {"identity": _identity(), "token": token, "data": data})
         kept = snapshot._replace(loose=loose, token=token)
         write_store(
             snapshot_file(root),
             {"identity": _identity(), "root": os.path.abspath(root), "snapshot": tuple(kept)},
         )
+
+
+def refresh_snapshot(
+    root: Path,
+    listed: str,
+    loose: dict[str, Stamp],
+    excludes: tuple[str, ...],
+    quiet: set[str],
+    taken: int,
+) -> None:
+    """Bring the snapshot up to date after a run that read again only files that hold
+    nothing the project reads (``quiet``: paths relative to the root; a comment added to
+    a ConfigMap): its facts, graph and data still hold, only git's listing and the stamps
+    move on. Else the next run that loads the project keeps a new one."""
+    snapshot = load_snapshot(root)
+    if snapshot is None or snapshot.excludes != excludes:
+        return
+    changes = snapshot.changed(listed, loose)
+    if not changes.paths or not changes.same_files or not changes.paths <= quiet:
+        return
+    base = os.path.join(os.path.abspath(root), "")
+    if any(base + path in snapshot.facts or base + path in snapshot.scans for path in quiet):
+        return
+    save_snapshot(root, snapshot._replace(listed=listed, loose=loose), taken, None)
 
 
 def data_file(root: Path) -> Path:

@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from fluxnotify import fluxversion, schemas
-from fluxnotify.cache import Earlier, FileCache, Quick, ReportMemo, Stamp, take_stamps
+from fluxnotify.cache import (
+    Earlier,
+    FileCache,
+    Quick,
+    ReportMemo,
+    Stamp,
+    refresh_snapshot,
+    take_stamps,
+)
 from fluxnotify.config import Config
 from fluxnotify.discovery import (
     DEFAULT_EXCLUDES,
@@ -221,7 +229,7 @@ def _run(options: Options) -> Report:
     if remembered is not None:
         return remembered
     if memo.earlier is not None:
-        incremental = _incremental(options, selection, memo.earlier, stamps)
+        incremental = _incremental(options, selection, memo.earlier, stamps, memo.taken)
         if incremental is not None:
             report, counts = incremental
             earlier = memo.earlier
@@ -318,7 +326,11 @@ def _stateful(source: SourceFile, scan: ScanFacts) -> bool:
 
 
 def _incremental(
-    options: Options, selection: Selection, earlier: Earlier, stamps: Mapping[str, Stamp]
+    options: Options,
+    selection: Selection,
+    earlier: Earlier,
+    stamps: Mapping[str, Stamp],
+    taken: int,
 ) -> tuple[Report, dict[str, int]] | None:
     """The earlier run's Report with the files changed since checked again, when none of
     them held or holds anything the rest of the project reads (a comment added to a
@@ -354,6 +366,15 @@ def _incremental(
             return None
         if named is not None:
             fresh[named.display] = result
+    if selection.listed is not None and options.cache:
+        base = os.path.join(os.path.abspath(selection.root), "")
+        refresh_snapshot(
+            selection.root,
+            *selection.listed,
+            _excludes(options),
+            {key[len(base) :] for key in wanted if key.startswith(base)},
+            taken,
+        )
     levels = rule_levels(options.config, options.disable, earlier.blocks)
     explicit = frozenset(options.config.rules)
     report = earlier.report

@@ -353,7 +353,7 @@ class Project:
         scans = {absolute: scan for absolute, scan in self.scans.items() if scan is not None}
         snapshot = cache.snapshot
         plain = snapshot.graph if reused and snapshot else graph_to_plain(graph, self.files)
-        data = {}
+        data: dict[str, bytes] = {}
         for absolute in (*facts, *(a for a in scans if a not in facts)):
             blob = cache.snapshot_data(absolute) if absolute in self.settled else None
             if blob is None:

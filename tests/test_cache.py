@@ -682,3 +682,26 @@ def test_what_changed_in_git_listing_is_found_from_where_two_listings_differ() -
         found = set(old_middle.split("\0")) ^ set(new_middle.split("\0"))
         assert {_path(line) for line in found} == {_path(line) for line in every}
         assert all(not part or part.endswith("\0") for part in (old_middle, new_middle))
+
+
+def test_a_change_the_rest_cannot_see_moves_the_snapshot_on(tmp_path: Path) -> None:
+    """A whole-tree run that re-checks only a ConfigMap given a comment (the incremental
+    re-check) brings the snapshot's listing up to date: the next pre-commit run finds
+    nothing changed but its own file, and keeps the snapshot as it is."""
+    alert = committed(tmp_path)
+    config_map = tmp_path / "config.yaml"
+    config_map.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "config")
+    whole = Options(paths=(str(tmp_path),), root=tmp_path)
+    assert validate(whole).findings == []
+    config_map.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n# new\n")
+    _age(tmp_path)
+    assert validate(whole).findings == []
+    data = read_store(snapshot_file(tmp_path))
+    assert isinstance(data, dict)
+    assert list(data["snapshot"][1]) == ["config.yaml"]  # the stamps of what git does not vouch for
+    written = snapshot_file(tmp_path).stat().st_mtime_ns
+    alert.write_text(ALERT + "# edited\n")
+    assert rules(tmp_path, alert) == []
+    assert snapshot_file(tmp_path).stat().st_mtime_ns == written
