@@ -95,3 +95,15 @@ def root_option(text: str) -> Path:
             " for the git top level",
         )
     return Path(text)
+
+
+def named_paths(paths: Sequence[str] | None) -> list[str]:
+    """The PATH arguments, ``.`` when there are none. An empty one, from a shell variable
+    that was never set (``validate "$FILE"``), is a mistake: read as the current folder,
+    it checked the folder with every path shown from ``/``, and a file in it twice."""
+    if paths and "" in paths:
+        raise UsageError(
+            "a PATH argument is empty",
+            "name a file or folder (. for the current one), or leave the empty one out",
+        )
+    return list(paths or ["."])

@@ -216,6 +216,35 @@ def test_an_empty_root_is_a_usage_error(
     assert cli(command[0], "--root", ".", *command[1:], cwd=tmp_path).code in (0, 1)
 
 
+EMPTY_PATH = [
+    "fluxnotify: error: a PATH argument is empty",
+    "  hint: name a file or folder (. for the current one), or leave the empty one out",
+]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("validate",),
+        ("route", "--all"),
+        ("route", "--kind", "Kustomization", "--name", "a"),
+        ("migrate",),
+    ],
+    ids=lambda command: " ".join(command[:2]),
+)
+@pytest.mark.parametrize("paths", [("",), ("alert.yaml", "")], ids=["alone", "second"])
+def test_an_empty_path_is_a_usage_error(
+    command: tuple[str, ...], paths: tuple[str, ...], tmp_path: Path
+) -> None:
+    """``validate "$FILE"`` with FILE unset checked the current folder with every path shown
+    from ``/`` (``/alert.yaml``); next to a named file, that file was checked twice."""
+    write(tmp_path, "alert.yaml", CLEAN)
+    result = cli(*command, *paths, cwd=tmp_path)
+    assert (result.code, result.stdout, result.stderr.splitlines()) == (2, "", EMPTY_PATH)
+    script = console(*command, *paths, cwd=tmp_path)
+    assert (script.code, script.stdout, script.stderr.splitlines()) == (2, "", EMPTY_PATH)
+
+
 def test_exit_2_on_bad_config_file(tmp_path: Path) -> None:
     write(tmp_path, ".fluxnotify.yaml", "flux-version: '2.8'\nignore: [x]\n")
     result = _run(tmp_path, CLEAN)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from fluxnotify.errors import UsageError
-from fluxnotify.root import find_root, root_option
+from fluxnotify.root import find_root, named_paths, root_option
 
 
 def migrate(
@@ -47,7 +47,7 @@ def migrate(
     from fluxnotify.fluxversion import parse_option
     from fluxnotify.rules import RULES
 
-    paths = paths or ["."]
+    paths = named_paths(paths)
     if root is not None and not root.is_dir():
         raise UsageError(f"--root: {root} is not a directory")
     project_root = root or find_root(paths)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from fluxnotify.errors import UsageError
-from fluxnotify.root import root_option
+from fluxnotify.root import named_paths, root_option
 
 if TYPE_CHECKING:
     from fluxnotify.project import Project
@@ -97,6 +97,7 @@ def route(
     if root is not None and not root.is_dir():
         raise UsageError(f"--root {root}: not a folder")
     _check_not_empty(kind=kind, name=name, namespace=namespace, cluster=cluster)
+    paths = named_paths(paths)
     if all_objects:
         given = [
             flag
@@ -115,7 +116,7 @@ def route(
                 f"--all routes every object's events: drop {', '.join(given)}",
                 "they describe one event: use them without --all",
             )
-        project, documents = load(paths or ["."], root)
+        project, documents = load(paths, root)
         _check_cluster(project, cluster)
         routes = route_all(project, documents)
         if cluster is not None:  # that cluster's objects, and its Alerts that deliver none
@@ -153,7 +154,7 @@ def route(
         if not sep or not key:
             raise UsageError(f"--metadata {item!r}: write KEY=VALUE")
         extra[key if "/" in key else f"{KIND_GROUPS[kind]}/{key}"] = value
-    project, _ = load(paths or ["."], root)
+    project, _ = load(paths, root)
     _check_cluster(project, cluster)
     defined = objects_named(project, kind, name)
     if namespace is not None:

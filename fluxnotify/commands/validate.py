@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from fluxnotify.errors import UsageError
-from fluxnotify.root import Root, choose_root, root_option
+from fluxnotify.root import Root, choose_root, named_paths, root_option
 
 
 class OutputFormat(str, Enum):
@@ -67,7 +67,7 @@ def validate(
 
     if root is not None and not root.is_dir():
         raise UsageError(f"--root: {root} is not a directory")
-    paths = paths or ["."]
+    paths = named_paths(paths)
     chosen = choose_root(paths, root)
     start_listing(chosen.path)  # git lists the project while the rules load
     try:
