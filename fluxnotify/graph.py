@@ -68,6 +68,10 @@ class Graph:
             self._take(doc)
         return self.builds.get((id(doc), placement), set())
 
+    def known(self, source: SourceFile, path: str) -> None:
+        """Make a file made after the graph was taken from the snapshot known to it."""
+        self._paths[id(source)] = path
+
     def _take(self, doc: Document) -> set[Placement] | None:
         """Make the stored placements and builds of ``doc`` into this graph's."""
         entry = self._pending.pop((self._paths.get(id(doc.file), ""), doc.index), None)

@@ -11,7 +11,7 @@ import base64
 import binascii
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from fluxnotify.generated import (
     GENERATING_KIND,
@@ -44,6 +44,12 @@ class SecretSource(NamedTuple):
     file: SourceFile
 
 
+class Waiting(Protocol):
+    """Documents not made yet (project.Project, from the snapshot), asked for per kind."""
+
+    def documents_of(self, kinds: frozenset[str]) -> list[Document]: ...
+
+
 def clusters_match(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b
 
@@ -56,8 +62,15 @@ class Index:
     """Tables built on first use, per kind or per name: a run that checks three objects in a
     project of thousands asks about a few kinds and names, and pays only for those."""
 
-    def __init__(self, documents: Iterable[Document], graph: Graph) -> None:
+    def __init__(
+        self, documents: Iterable[Document], graph: Graph, waiting: Waiting | None = None
+    ) -> None:
+        """``documents``, then those ``waiting`` gives per kind (they come first in the
+        project's order)."""
         self.graph = graph
+        self._waiting = waiting
+        #: the kinds whose waiting documents are in ``_docs`` already
+        self._merged: set[str] = set()
         #: what rules work out once per project from the whole index (see ``derived``)
         self._derived: dict[tuple[Callable[..., Any], tuple[Any, ...]], Any] = {}
         self._docs: dict[str, list[Document]] = defaultdict(list)
@@ -95,12 +108,20 @@ class Index:
     def placements(self, doc: Document) -> set[Placement]:
         return self.graph.of(doc)
 
+    def _kind(self, kind: str) -> list[Document]:
+        if self._waiting is not None and kind not in self._merged:
+            self._merged.add(kind)
+            waiting = self._waiting.documents_of(frozenset({kind}))
+            if waiting:
+                self._docs[kind] = [*waiting, *self._docs.get(kind, ())]
+        return self._docs.get(kind, [])
+
     def defines(self, kind: str) -> bool:
-        return bool(self._docs.get(kind))
+        return bool(self._kind(kind))
 
     def documents(self, kind: str) -> list[Document]:
         """The documents of ``kind``, in project order (without working out placements)."""
-        return self._docs.get(kind, [])
+        return self._kind(kind)
 
     def of_kind(self, kind: str) -> list[Placed]:
         """Every object of ``kind`` at each of its placements, in project order."""
@@ -108,7 +129,7 @@ class Index:
         if found is None:
             of = self.graph.of
             found = self._by_kind[kind] = [
-                Placed(doc, placement) for doc in self._docs.get(kind, ()) for placement in of(doc)
+                Placed(doc, placement) for doc in self._kind(kind) for placement in of(doc)
             ]
         return found
 
@@ -128,7 +149,7 @@ class Index:
             names = self._names.get(kind)
             if names is None:
                 names = self._names[kind] = defaultdict(list)
-                for doc in self._docs.get(kind, ()):
+                for doc in self._kind(kind):
                     if doc.name is not None:
                         names[doc.name].append(doc)
             of = self.graph.of
@@ -178,6 +199,9 @@ class Index:
         found = self._secrets.get(name)
         if found is None:
             if self._secret_positions is None:
+                if self._waiting is not None:
+                    waiting = self._waiting.documents_of(_SECRET_KINDS)
+                    self._secret_docs = [*waiting, *self._secret_docs]
                 self._secret_positions = defaultdict(list)
                 self._other_sources = []
                 of = self.graph.of

@@ -87,6 +87,15 @@ class Project:
         self.base = os.path.join(os.path.abspath(root), "")
         #: makes the whole listing, when the project was the snapshot's (Project.load)
         self._listed: Callable[[], Listing] | None = None
+        #: files the snapshot answered for, not made into SourceFiles until a rule asks
+        #: about a kind they hold: absolute path -> (listed path, graph facts), in order
+        self._waiting: dict[str, tuple[str, Facts]] = {}
+        #: those made so far, the kinds each holds, and the order of ``_waiting``
+        self._ready: dict[str, SourceFile] = {}
+        self._kinds: dict[str, list[str]] | None = None
+        self._positions: dict[str, int] | None = None
+        #: the graph taken from the snapshot (files made later are made known to it)
+        self._built: Graph | None = None
         self._index: Index | None = None
 
     @classmethod
@@ -225,16 +234,21 @@ class Project:
         # the paths as project_listing spells them: the root as given, then the file
         folder = os.fspath(self.root)
         start = "" if folder == "." else os.path.join(folder, "")
+        waiting = self._waiting
         for absolute, facts in snapshot.facts.items():
             rel = absolute[len(base) :]
             if absolute not in wanted and rel not in changes.paths:
                 wanted.add(absolute)
-                self._settle(snapshot, absolute, start + rel, facts)
-        for absolute in snapshot.scans:
+                self.settled.add(absolute)
+                waiting[absolute] = (start + rel, facts)  # made a SourceFile when asked for
+        for absolute, scan in snapshot.scans.items():
             rel = absolute[len(base) :]
-            if absolute not in wanted and rel not in changes.paths:
-                wanted.add(absolute)
-                self._settle(snapshot, absolute, start + rel)
+            if rel not in changes.paths and (absolute in waiting or absolute not in wanted):
+                if absolute not in wanted:
+                    wanted.add(absolute)
+                    self.settled.add(absolute)
+                    waiting[absolute] = (start + rel, NO_FACTS)
+                self.scans[absolute] = scan
         kept = Kept(Excludes(snapshot.excludes))
         return sorted(
             start + path for path in changes.paths if kept(path) and changes.is_listed(path)
@@ -246,6 +260,7 @@ class Project:
         return {*self.files, *(absolute for absolute, _ in self.quiet)}
 
     def documents(self) -> Iterable[Document]:
+        self._every_waiting()
         for source in self.files.values():
             yield from source.documents
 
@@ -253,8 +268,55 @@ class Project:
     def index(self) -> Index:
         """Where every object is applied, and what provides each Secret (built on first use)."""
         if self._index is None:
-            self._index = Index(self.documents(), self._graph())
+            graph = self._graph()
+            eager = (doc for source in self.files.values() for doc in source.documents)
+            self._index = Index(eager, graph, self if self._waiting else None)
         return self._index
+
+    def documents_of(self, kinds: frozenset[str]) -> list[Document]:
+        """The documents of ``kinds`` in the files the snapshot answered for and that are
+        not made yet (see ``_waiting``), in the snapshot's order: the Index asks per kind,
+        and a run of one file asks about a few kinds."""
+        if self._kinds is None:
+            self._kinds = {}
+            for absolute, (_, facts) in self._waiting.items():
+                for kind in {doc[2] for doc in facts[0]}:
+                    self._kinds.setdefault(kind, []).append(absolute)
+        found: list[Document] = []
+        for absolute in sorted(
+            {a for kind in kinds for a in self._kinds.get(kind, ())}, key=self._order
+        ):
+            found.extend(doc for doc in self._file(absolute).documents if doc.kind in kinds)
+        return found
+
+    def _order(self, absolute: str) -> int:
+        if self._positions is None:
+            self._positions = {a: n for n, a in enumerate(self._waiting)}
+        return self._positions[absolute]
+
+    def _file(self, absolute: str) -> SourceFile:
+        """A file the snapshot answered for, made a SourceFile (once)."""
+        source = self._ready.get(absolute)
+        if source is None:
+            assert self.cache is not None
+            path, facts = self._waiting[absolute]
+            source = self._ready[absolute] = self.cache.referenced(absolute, path, path, facts)
+            if self._built is not None:
+                self._built.known(source, absolute)
+        return source
+
+    def _every_waiting(self) -> None:
+        """Make every file the snapshot answered for a SourceFile, in the project's order
+        (before a use that goes through all the files)."""
+        if self._waiting:
+            made = {absolute: self._file(absolute) for absolute in self._waiting}
+            for absolute, (_, facts) in self._waiting.items():
+                self.facts[absolute] = facts
+                self.scans.setdefault(absolute, None)
+            self.files = {**made, **self.files}
+            self._waiting = {}
+            self._ready = {}
+            self._kinds = None
 
     def _settle(
         self, snapshot: Snapshot, absolute: str, path: str, facts: Facts | None = None
@@ -283,11 +345,17 @@ class Project:
         graph = None
         if snapshot is not None and self._same_graph():
             with contextlib.suppress(TypeError, ValueError, KeyError, IndexError):
-                graph = graph_from_plain(snapshot.graph, self.files)
+                made = {**self.files}
+                for _, _, path, _, _ in snapshot.graph[2]:  # the secretGenerators' files
+                    made[path] = self.files.get(path) or self._file(path)
+                made.update(self._ready)
+                graph = graph_from_plain(snapshot.graph, made)
         reused = graph is not None
         if graph is None:
             self._every_file()
             graph = build_graph(root, self.files)
+        else:
+            self._built = graph  # the files made later are made known to it
         self._keep(cache, graph, reused)
         return graph
 
@@ -313,6 +381,7 @@ class Project:
     def _every_file(self) -> None:
         """Make SourceFiles of the files the snapshot answered for without one (the graph
         is to be built, and it sees every file's folder)."""
+        self._every_waiting()
         if self._listed is not None:  # the project was the snapshot's: list it all
             listing = self._listed()
             self._listed = None
@@ -341,6 +410,7 @@ class Project:
             named = {absolute[len(base) :] for absolute in self.named}
             if changes.paths <= named:
                 return
+        self._every_waiting()
         listed, loose, excludes = cache.now
         now = "\0" + listed
         kept = Kept(Excludes(excludes))
@@ -369,8 +439,7 @@ class Project:
     def _scan(self) -> None:
         """Gather what each file says about the whole repository (``scan_facts``)."""
         version_sources: list[fluxversion.VersionSource] = []
-        for path in self.files:
-            found = self.scans.get(path)
+        for found in self.scans.values():
             if found is None:
                 continue
             blocks, operator, patch_files, patched_kinds, versions = found
