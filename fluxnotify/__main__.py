@@ -61,10 +61,13 @@ def _list_ahead(args: list[str]) -> Path | None:
     from fluxnotify.discovery import start_listing
     from fluxnotify.root import choose_root
 
-    chosen = choose_root(paths or ["."], Path(root) if root else None).path
-    if not chosen.is_dir():
-        return None
-    start_listing(chosen)
+    try:
+        chosen = choose_root(paths or ["."], Path(root) if root else None).path
+        if not chosen.is_dir():
+            return None
+        start_listing(chosen)
+    except (OSError, ValueError):
+        return None  # an unreadable folder, a NUL in a path: the command itself says so
     return chosen
 
 
