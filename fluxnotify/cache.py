@@ -213,7 +213,6 @@ class FileCache:
         #: what changed since the snapshot (None: no snapshot for these excludes)
         self.changes: Changes | None = None
         self.base = os.path.join(self.root, "")
-        self._data: dict[str, Any] | None = None
 
     @property
     def entries(self) -> dict[str, Any]:
@@ -270,11 +269,13 @@ class FileCache:
 
     def snapshot_data(self, key: str) -> bytes | None:
         """A file's plain data (marshalled) as the snapshot's data store holds it."""
-        if self._data is None:
-            snapshot = self.snapshot
-            self._data = {} if snapshot is None else load_data(Path(self.root), snapshot.token)
-        found = self._data.get(key)
-        return found if isinstance(found, bytes) else None
+        snapshot = self.snapshot
+        return None if snapshot is None else read_data(Path(self.root), snapshot, [key]).get(key)
+
+    def all_snapshot_data(self) -> dict[str, bytes]:
+        """Every file's plain data the snapshot's data store holds (one read)."""
+        snapshot = self.snapshot
+        return {} if snapshot is None else read_data(Path(self.root), snapshot, None)
 
     def blob(self, key: str) -> bytes | None:
         """The plain data (marshalled) this run read from a file or found for it in the
@@ -399,6 +400,8 @@ class Snapshot(NamedTuple):
     #: names the data store written with it (each file's plain data, read when a rule
     #: reads a file's objects): a store of another snapshot is not read
     token: str = ""
+    #: where each file's data is in that store: (offset, length, CRC), by absolute path
+    where: dict[str, tuple[int, int, int]] = {}  # noqa: RUF012 (a NamedTuple's default)
 
     def changed(self, listed: str, loose: Mapping[str, Stamp]) -> Changes:
         """What may differ from the snapshot, from git's listing now and the stamps of the
@@ -533,6 +536,7 @@ def load_snapshot(root: Path) -> Snapshot | None:
         and isinstance(snapshot.scans, dict)
         and isinstance(snapshot.graph, tuple)
         and isinstance(snapshot.token, str)
+        and isinstance(snapshot.where, dict)
     ):
         return snapshot
     return None
@@ -544,20 +548,34 @@ def save_snapshot(
     """Keep ``snapshot``, and ``data``: the plain data (marshalled) of its files that have
     facts (None: the data store written with ``snapshot.token`` still holds). A (size,
     mtime) stamp within RACY_NS of ``taken`` (a moment before the stamps were taken) is
-    kept as None: its file may have changed again within the clock tick it was taken in."""
+    kept as None: its file may have changed again within the clock tick it was taken in.
+
+    The data store is the files' data one after the other, after a line that names the
+    snapshot; the snapshot says where each is, with its CRC: a run reads the few it needs."""
     loose = {
         path: stamp if _trusted(stamp, taken) else None for path, stamp in snapshot.loose.items()
     }
-    token = snapshot.token
+    token, where = snapshot.token, snapshot.where
     with contextlib.suppress(ValueError):
         if data is not None:
             token = os.urandom(8).hex()
-            write_store(data_file(root), {"identity": _identity(), "token": token, "data": data})
-        kept = snapshot._replace(loose=loose, token=token)
+            parts = [_data_head(token)]
+            offset = len(parts[0])
+            where = {}
+            for key, blob in data.items():
+                where[key] = (offset, len(blob), zlib.crc32(blob))
+                parts.append(blob)
+                offset += len(blob)
+            _write_atomically(data_file(root), ".data-", b"".join(parts))
+        kept = snapshot._replace(loose=loose, token=token, where=where)
         write_store(
             snapshot_file(root),
             {"identity": _identity(), "root": os.path.abspath(root), "snapshot": tuple(kept)},
         )
+
+
+def _data_head(token: str) -> bytes:
+    return f"fluxnotify data {token}\n".encode()
 
 
 def refresh_snapshot(
@@ -589,18 +607,35 @@ def data_file(root: Path) -> Path:
     return files.with_name(files.name.replace("files-", "project-data-", 1))
 
 
-def load_data(root: Path, token: str) -> dict[str, bytes]:
-    """The data store written with the snapshot named by ``token`` (empty: none such)."""
-    data = read_store(data_file(root))
-    if (
-        isinstance(data, dict)
-        and data.get("identity") == _identity()
-        and data.get("token") == token
-        and isinstance(data.get("data"), dict)
-    ):
-        found: dict[str, bytes] = data["data"]
-        return found
-    return {}
+def read_data(root: Path, snapshot: Snapshot, keys: list[str] | None) -> dict[str, bytes]:
+    """The files' data as the snapshot's data store holds it (``keys`` None: every file's),
+    read where the snapshot says; none when the store is of another snapshot, and no
+    file's whose CRC fails."""
+    head = _data_head(snapshot.token)
+    where = snapshot.where
+    found: dict[str, bytes] = {}
+    everything: bytes | None = None
+    try:
+        with open(data_file(root), "rb") as handle:
+            if handle.read(len(head)) != head:
+                return found
+            if keys is None:
+                everything = handle.read()
+                keys = list(where)
+            for key in keys:
+                if key not in where:
+                    continue
+                offset, length, crc = where[key]
+                if everything is None:
+                    handle.seek(offset)
+                    blob = handle.read(length)
+                else:
+                    blob = everything[offset - len(head) : offset - len(head) + length]
+                if len(blob) == length and zlib.crc32(blob) == crc:
+                    found[key] = blob
+    except (OSError, TypeError, ValueError):
+        pass
+    return found
 
 
 def _trusted(stamp: Stamp, written: int) -> bool:

@@ -424,8 +424,9 @@ class Project:
         snapshot = cache.snapshot
         plain = snapshot.graph if reused and snapshot else graph_to_plain(graph, self.files)
         data: dict[str, bytes] = {}
+        kept_data = cache.all_snapshot_data() if self.settled else {}
         for absolute in (*facts, *(a for a in scans if a not in facts)):
-            blob = cache.snapshot_data(absolute) if absolute in self.settled else None
+            blob = kept_data.get(absolute) if absolute in self.settled else None
             if blob is None:
                 blob = cache.blob(absolute)
             if blob is None:

@@ -106,7 +106,7 @@ def test_unchanged_files_outside_the_targets_come_from_the_snapshot(tmp_path: Pa
     assert rules(tmp_path, alert) == []
     data = read_store(snapshot_file(tmp_path))
     assert isinstance(data, dict)
-    listed, loose, _, facts, _, _, _ = data["snapshot"]
+    listed, loose, _, facts, _, _, _, _ = data["snapshot"]
     key = str(tmp_path / "provider.yaml")
     assert "\tprovider.yaml\0" in listed
     assert loose == {}  # git vouches for both files
@@ -705,3 +705,51 @@ def test_a_change_the_rest_cannot_see_moves_the_snapshot_on(tmp_path: Path) -> N
     alert.write_text(ALERT + "# edited\n")
     assert rules(tmp_path, alert) == []
     assert snapshot_file(tmp_path).stat().st_mtime_ns == written
+
+
+def test_the_data_of_an_unchanged_file_comes_from_the_snapshot_data_store(
+    tmp_path: Path,
+) -> None:
+    """A rule that reads another file's objects (secret-keys reads the keys of a
+    Provider's Secret) reads them from the data store, where the snapshot says, checked
+    by CRC: a damaged entry is not used (the file cache or the file answers instead)."""
+    import marshal
+    import zlib
+
+    from fluxnotify.cache import data_file
+
+    provider = tmp_path / "provider.yaml"
+    provider.write_text(
+        PROVIDER.format(name="slack")
+        .replace("type: generic", "type: slack")
+        .replace("  address: https://example.com/hook\n", "  secretRef:\n    name: hook\n")
+    )
+    secret = tmp_path / "secret.yaml"
+    secret.write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: hook\n  namespace: flux-system\n"
+        "stringData:\n  address: https://hooks.slack.com/services/T0/B0/XXXX\n"
+    )
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "start")
+    assert "secret-keys" not in rules(tmp_path, provider)
+    provider.write_text(provider.read_text() + "# edited\n")
+    data = read_store(snapshot_file(tmp_path))
+    assert isinstance(data, dict)
+    snapshot = list(data["snapshot"])
+    where = snapshot[7]
+    key = str(secret)
+    offset, length, _ = where[key]
+    store = data_file(tmp_path).read_bytes()
+    plain = marshal.loads(store[offset : offset + length])
+    plain[9][0][1]["stringData"] = {"other": "x"}  # what the store says: no address
+    blob = marshal.dumps(plain)
+    data_file(tmp_path).write_bytes(store + blob)
+    where[key] = (len(store), len(blob), zlib.crc32(blob))
+    data["snapshot"] = tuple(snapshot)
+    write_store(snapshot_file(tmp_path), data)
+    assert "secret-keys" in rules(tmp_path, provider)  # the store's data, not the file's
+    # The same entry damaged: its CRC fails, and the file's own data is read.
+    where[key] = (len(store), len(blob), zlib.crc32(blob) ^ 1)
+    write_store(snapshot_file(tmp_path), data)
+    assert "secret-keys" not in rules(tmp_path, provider)
