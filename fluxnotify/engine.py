@@ -208,12 +208,6 @@ def validate(options: Options) -> Report:
 def _run(options: Options) -> Report:
     root = options.root or find_root(options.paths)
     memo = _memo(options, root)
-    ahead = None
-    if memo is not None and (root / ".git").exists() and _files(options.paths):
-        # A run of named files is answered from the project snapshot unless the memo
-        # answers it: the snapshot is read while git lists the project.
-        ahead = FileCache(root, None, memo.taken)
-        _ = ahead.snapshot
     listed = git_listing(root) if root.is_dir() else None
     quick = loose = None
     if memo is not None and listed is not None:
@@ -223,7 +217,7 @@ def _run(options: Options) -> Report:
         if remembered is not None:
             return remembered
     if memo is not None and listed is not None and loose is not None:
-        named = _named(options, root, memo, listed, loose, quick, ahead)
+        named = _named(options, root, memo, listed, loose, quick)
         if named is not None:
             return named
     selection = select(options, listed, loose)
@@ -273,15 +267,15 @@ def _named(
     listed: str,
     loose: dict[str, Stamp],
     quick: Quick | None,
-    cache: FileCache | None,
 ) -> Report | None:
     """A run of files named on the command line (the pre-commit case) when the project
-    snapshot holds the rest of the project (``cache``: its file cache, read ahead):
-    neither git's listing nor the files' stamps are gone through, only what changed
-    since. None when it cannot (a folder named, no snapshot, files added or deleted)."""
-    if cache is None:
+    snapshot holds the rest of the project: neither git's listing nor the files' stamps
+    are gone through, only what changed since. None when it cannot (a folder named, no
+    snapshot, files added or deleted since)."""
+    if not all(os.path.isfile(path) for path in options.paths):
         return None
     excludes = _excludes(options)
+    cache = FileCache(root, None, memo.taken)
     changes = cache.observe(listed, loose, excludes)
     if changes is None or not changes.same_files:
         return None
@@ -297,11 +291,6 @@ def _named(
     # The memo keeps no stamps of this run (it has none): a later run with these options
     # compares its quick stamp only.
     return _remember(options, project, memo, {}, quick)
-
-
-def _files(paths: Sequence[str]) -> bool:
-    """Whether every path on the command line is a file (not a folder, not stdin)."""
-    return bool(paths) and all(path != "-" and os.path.isfile(path) for path in paths)
 
 
 def _quick(
