@@ -402,6 +402,9 @@ class Snapshot(NamedTuple):
     token: str = ""
     #: where each file's data is in that store: (offset, length, CRC), by absolute path
     where: dict[str, tuple[int, int, int]] = {}  # noqa: RUF012 (a NamedTuple's default)
+    #: the files with objects of each kind, in the order of ``facts`` (the Index asks
+    #: per kind: a run of one file makes only the files of the kinds it asks about)
+    kinds: dict[str, list[str]] = {}  # noqa: RUF012
 
     def changed(self, listed: str, loose: Mapping[str, Stamp]) -> Changes:
         """What may differ from the snapshot, from git's listing now and the stamps of the
@@ -537,6 +540,7 @@ def load_snapshot(root: Path) -> Snapshot | None:
         and isinstance(snapshot.graph, tuple)
         and isinstance(snapshot.token, str)
         and isinstance(snapshot.where, dict)
+        and isinstance(snapshot.kinds, dict)
     ):
         return snapshot
     return None

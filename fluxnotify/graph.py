@@ -359,19 +359,18 @@ _KUSTOMIZATION_KEYS = ("namespace", "resources", "bases", "components", "secretG
 
 
 def to_plain(graph: Graph, files: dict[str, SourceFile]) -> tuple[Any, ...]:
-    """The graph as plain data, its documents named by file path and index."""
+    """The graph as plain data: each document's placements and builds by (file path,
+    document index), as ``Graph._pending`` takes them; the secretGenerators; the clusters."""
     graph._take_all(files)
     where = {
         id(doc): (path, doc.index) for path, source in files.items() for doc in source.documents
     }
     paths = {id(source): path for path, source in files.items()}
-    placements = [
-        (*where[key], [tuple(p) for p in sorted(found, key=_order)])
-        for key, found in graph.placements.items()
-    ]
-    builds = [
-        (*where[key], *placement, sorted(made)) for (key, placement), made in graph.builds.items()
-    ]
+    pending: dict[tuple[str, int], tuple[list[Any], list[Any]]] = {}
+    for key, found in graph.placements.items():
+        pending[where[key]] = ([tuple(p) for p in sorted(found, key=_order)], [])
+    for (key, placement), made in graph.builds.items():
+        pending[where[key]][1].append((*placement, sorted(made)))
     generated = [
         (
             g.name,
@@ -381,21 +380,18 @@ def to_plain(graph: Graph, files: dict[str, SourceFile]) -> tuple[Any, ...]:
         )
         for g in graph.generated
     ]
-    return (placements, builds, generated, sorted(graph.clusters))
+    return (pending, generated, sorted(graph.clusters))
 
 
 def from_plain(plain: tuple[Any, ...], files: dict[str, SourceFile]) -> Graph:
     """The Graph ``to_plain`` made ``plain`` of, for this run's documents (KeyError and
     friends when it does not fit them). Each document's placements are made when first
     asked for."""
-    placements, builds, generated, clusters = plain
+    pending, generated, clusters = plain
+    if not isinstance(pending, dict):
+        raise TypeError("not a stored graph")
     graph = Graph()
-    pending: dict[tuple[str, int], tuple[Any, list[Any]]] = {}
-    for path, index, found in placements:
-        pending[path, index] = (found, [])
-    for path, index, cluster, namespace, made in builds:
-        pending[path, index][1].append((cluster, namespace, made))
-    graph._pending = pending
+    graph._pending = dict(pending)  # (taken from as documents are asked about)
     graph._paths = {id(source): path for path, source in files.items()}
     graph.generated = [
         Generated(name, None if keys is None else frozenset(keys), files[path], Placement(c, ns))

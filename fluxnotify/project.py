@@ -88,12 +88,15 @@ class Project:
         #: makes the whole listing, when the project was the snapshot's (Project.load)
         self._listed: Callable[[], Listing] | None = None
         #: files the snapshot answered for, not made into SourceFiles until a rule asks
-        #: about a kind they hold: absolute path -> (listed path, graph facts), in order
-        self._waiting: dict[str, tuple[str, Facts]] = {}
-        #: those made so far, the kinds each holds, and the order of ``_waiting``
+        #: about a kind they hold: absolute path -> graph facts, in order
+        self._waiting: dict[str, Facts] = {}
+        #: those made so far (all of them, once ``_every_waiting`` ran), the snapshot's
+        #: files of each kind, the order of ``_waiting``, and what starts a listed path
         self._ready: dict[str, SourceFile] = {}
-        self._kinds: dict[str, list[str]] | None = None
+        self._all_made = False
+        self._kinds: dict[str, list[str]] = {}
         self._positions: dict[str, int] | None = None
+        self._start = ""
         #: the graph taken from the snapshot (files made later are made known to it)
         self._built: Graph | None = None
         self._index: Index | None = None
@@ -234,21 +237,17 @@ class Project:
         # the paths as project_listing spells them: the root as given, then the file
         folder = os.fspath(self.root)
         start = "" if folder == "." else os.path.join(folder, "")
-        waiting = self._waiting
-        for absolute, facts in snapshot.facts.items():
-            rel = absolute[len(base) :]
-            if absolute not in wanted and rel not in changes.paths:
-                wanted.add(absolute)
-                self.settled.add(absolute)
-                waiting[absolute] = (start + rel, facts)  # made a SourceFile when asked for
+        self._start = start
+        self._kinds = snapshot.kinds
+        changed = {base + path for path in changes.paths}
+        skip = wanted | changed
+        waiting = self._waiting = {a: f for a, f in snapshot.facts.items() if a not in skip}
         for absolute, scan in snapshot.scans.items():
-            rel = absolute[len(base) :]
-            if rel not in changes.paths and (absolute in waiting or absolute not in wanted):
-                if absolute not in wanted:
-                    wanted.add(absolute)
-                    self.settled.add(absolute)
-                    waiting[absolute] = (start + rel, NO_FACTS)
+            if absolute not in changed and (absolute in waiting or absolute not in wanted):
+                waiting.setdefault(absolute, NO_FACTS)
                 self.scans[absolute] = scan
+        self.settled.update(waiting)
+        wanted.update(waiting)
         kept = Kept(Excludes(snapshot.excludes))
         return sorted(
             start + path for path in changes.paths if kept(path) and changes.is_listed(path)
@@ -270,24 +269,22 @@ class Project:
         if self._index is None:
             graph = self._graph()
             eager = (doc for source in self.files.values() for doc in source.documents)
-            self._index = Index(eager, graph, self if self._waiting else None)
+            waiting = self if self._waiting and not self._all_made else None
+            self._index = Index(eager, graph, waiting)
         return self._index
 
     def documents_of(self, kinds: frozenset[str]) -> list[Document]:
-        """The documents of ``kinds`` in the files the snapshot answered for and that are
-        not made yet (see ``_waiting``), in the snapshot's order: the Index asks per kind,
-        and a run of one file asks about a few kinds."""
-        if self._kinds is None:
-            self._kinds = {}
-            for absolute, (_, facts) in self._waiting.items():
-                for kind in {doc[2] for doc in facts[0]}:
-                    self._kinds.setdefault(kind, []).append(absolute)
-        found: list[Document] = []
-        for absolute in sorted(
-            {a for kind in kinds for a in self._kinds.get(kind, ())}, key=self._order
-        ):
-            found.extend(doc for doc in self._file(absolute).documents if doc.kind in kinds)
-        return found
+        """The documents of ``kinds`` in the files the snapshot answered for (see
+        ``_waiting``), in the snapshot's order: the Index asks per kind, and a run of one
+        file asks about a few kinds."""
+        waiting = self._waiting
+        if len(kinds) == 1:
+            (kind,) = kinds
+            paths = [a for a in self._kinds.get(kind, ()) if a in waiting]
+        else:
+            found = {a for kind in kinds for a in self._kinds.get(kind, ()) if a in waiting}
+            paths = sorted(found, key=self._order)
+        return [doc for a in paths for doc in self._file(a).documents if doc.kind in kinds]
 
     def _order(self, absolute: str) -> int:
         if self._positions is None:
@@ -299,7 +296,8 @@ class Project:
         source = self._ready.get(absolute)
         if source is None:
             assert self.cache is not None
-            path, facts = self._waiting[absolute]
+            path = self._start + absolute[len(self.base) :]
+            facts = self._waiting[absolute]
             source = self._ready[absolute] = self.cache.referenced(absolute, path, path, facts)
             if self._built is not None:
                 self._built.known(source, absolute)
@@ -308,15 +306,13 @@ class Project:
     def _every_waiting(self) -> None:
         """Make every file the snapshot answered for a SourceFile, in the project's order
         (before a use that goes through all the files)."""
-        if self._waiting:
+        if self._waiting and not self._all_made:
+            self._all_made = True
             made = {absolute: self._file(absolute) for absolute in self._waiting}
-            for absolute, (_, facts) in self._waiting.items():
+            for absolute, facts in self._waiting.items():
                 self.facts[absolute] = facts
                 self.scans.setdefault(absolute, None)
             self.files = {**made, **self.files}
-            self._waiting = {}
-            self._ready = {}
-            self._kinds = None
 
     def _settle(
         self, snapshot: Snapshot, absolute: str, path: str, facts: Facts | None = None
@@ -346,7 +342,7 @@ class Project:
         if snapshot is not None and self._same_graph():
             with contextlib.suppress(TypeError, ValueError, KeyError, IndexError):
                 made = {**self.files}
-                for _, _, path, _, _ in snapshot.graph[2]:  # the secretGenerators' files
+                for _, _, path, _, _ in snapshot.graph[1]:  # the secretGenerators' files
                     made[path] = self.files.get(path) or self._file(path)
                 made.update(self._ready)
                 graph = graph_from_plain(snapshot.graph, made)
@@ -434,7 +430,11 @@ class Project:
                     blob = marshal.dumps(to_plain(self.files[absolute]))
             if blob is not None:
                 data[absolute] = blob
-        kept_now = Snapshot(listed, loose, excludes, facts, scans, plain)
+        kinds: dict[str, list[str]] = {}
+        for absolute, (docs, _) in facts.items():
+            for kind in dict.fromkeys(doc[2] for doc in docs):
+                kinds.setdefault(kind, []).append(absolute)
+        kept_now = Snapshot(listed, loose, excludes, facts, scans, plain, kinds=kinds)
         save_snapshot(Path(cache.root), kept_now, cache.taken, data)
 
     def _scan(self) -> None:

@@ -106,7 +106,7 @@ def test_unchanged_files_outside_the_targets_come_from_the_snapshot(tmp_path: Pa
     assert rules(tmp_path, alert) == []
     data = read_store(snapshot_file(tmp_path))
     assert isinstance(data, dict)
-    listed, loose, _, facts, _, _, _, _ = data["snapshot"]
+    listed, loose, _, facts, _, _, _, _, _ = data["snapshot"]
     key = str(tmp_path / "provider.yaml")
     assert "\tprovider.yaml\0" in listed
     assert loose == {}  # git vouches for both files
@@ -525,9 +525,9 @@ def test_the_graph_of_the_last_run_is_reused_while_what_it_reads_is_unchanged(
     data = read_store(snapshot_file(tmp_path))
     assert isinstance(data, dict)
     graph = data["snapshot"][5]
-    assert graph[0] == []  # no Flux Kustomization: every object where it says
+    assert graph[0] == {}  # no Flux Kustomization: every object where it says
     # What the store says, not the files: the Provider applied in another namespace.
-    graph[0].append((str(tmp_path / "provider.yaml"), 0, [(None, "elsewhere")]))
+    graph[0][(str(tmp_path / "provider.yaml"), 0)] = ([(None, "elsewhere")], [])
     write_store(snapshot_file(tmp_path), data)
     # The alert edited without changing what the graph reads: the stored graph is used.
     alert.write_text(ALERT.replace("eventSeverity: error", "eventSeverity: info"))
