@@ -182,7 +182,8 @@ class Project:
             if absolute not in wanted:
                 wanted.add(absolute)
                 if _leaves(path, real_root, links) is not None:
-                    if changes is not None and listing is None:
+                    if changes is not None and absolute[len(base) :] in changes.paths:
+                        # a changed link that now leads out: the project lost a file
                         changes = project.changes = changes._replace(same_files=False)
                     continue  # a link out of the project: not part of it
                 if (

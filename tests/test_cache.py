@@ -753,3 +753,27 @@ def test_the_data_of_an_unchanged_file_comes_from_the_snapshot_data_store(
     where[key] = (len(store), len(blob), zlib.crc32(blob) ^ 1)
     write_store(snapshot_file(tmp_path), data)
     assert "secret-keys" not in rules(tmp_path, provider)
+
+
+def test_a_link_that_now_leads_out_of_the_project_is_no_longer_part_of_it(
+    tmp_path: Path,
+) -> None:
+    """A symbolic link git tracks, retargeted out of the root: the snapshot no longer
+    answers for it (its line changed), and a link out of the project is not read."""
+    root = tmp_path / "repo"
+    (root / "providers").mkdir(parents=True)
+    alert = root / "alert.yaml"
+    alert.write_text(ALERT)
+    (root / "providers" / "slack.yaml").write_text(PROVIDER.format(name="slack"))
+    (root / "provider.yaml").symlink_to("providers/slack.yaml")
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "start")
+    assert rules(root, alert) == []
+    (root / "providers" / "slack.yaml").unlink()
+    (root / "provider.yaml").unlink()
+    (tmp_path / "outside.yaml").write_text(PROVIDER.format(name="slack"))
+    (root / "provider.yaml").symlink_to(tmp_path / "outside.yaml")
+    alert.write_text(ALERT + "# edited\n")
+    assert rules(root, alert) == ["provider-ref"]
+    assert rules(root, alert, cache=False) == ["provider-ref"]
