@@ -4,6 +4,17 @@ Findings are reported for the files named on the command line, but some facts
 come from the rest of the repository: the target Flux version (from a
 gotk-components.yaml or FluxInstance), which files are kustomize patches
 (partial objects), and whether Flux Operator is in use.
+
+A project is loaded one of two ways (``Project.load``):
+
+- from the listing: every listed file, each from the project snapshot if it has
+  not changed since (cache.Snapshot), else from the file cache, else read;
+- from the snapshot alone (a run of named files, nothing added or deleted since):
+  the snapshot's files that have not changed wait, as their graph facts, until the
+  Index asks about a kind they hold (``documents_of``); only then are they made into
+  SourceFiles. Anything that goes through every file first makes them all
+  (``_every_waiting``), and building the graph again lists the project
+  (``_every_file``).
 """
 
 from __future__ import annotations
