@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from fluxnotify.errors import InputError
+from fluxnotify.errors import InputError, UsageError
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git",
@@ -43,6 +43,17 @@ class Target(NamedTuple):
     explicit: bool
     #: a folder of the walk that could not be listed, and why (rule unreadable)
     unreadable: str | None = None
+
+
+def exclude_option(text: str) -> str:
+    """``--exclude`` as typed (typer's parser for it): a pattern that is empty, or only
+    slashes, would exclude nothing without a word (``--exclude "$DIR"`` with DIR unset)."""
+    if not text.strip("/").strip():
+        raise UsageError(
+            f"--exclude: {text!r} matches nothing",
+            "give a file or folder name or a glob (--exclude charts, --exclude '*.tpl.yaml')",
+        )
+    return text
 
 
 class Excludes:

@@ -216,6 +216,24 @@ def test_an_empty_root_is_a_usage_error(
     assert cli(command[0], "--root", ".", *command[1:], cwd=tmp_path).code in (0, 1)
 
 
+@pytest.mark.parametrize("command", ["validate", "migrate"])
+@pytest.mark.parametrize("pattern", ["", "/", "//"])
+def test_an_exclude_pattern_that_matches_nothing_is_a_usage_error(
+    command: str, pattern: str, tmp_path: Path
+) -> None:
+    """``--exclude "$DIR"`` with DIR unset excluded nothing without a word."""
+    write(tmp_path, "alert.yaml", CLEAN)
+    result = cli(command, "--exclude", pattern, "alert.yaml", cwd=tmp_path)
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [
+        f"fluxnotify: error: --exclude: {pattern!r} matches nothing",
+        "  hint: give a file or folder name or a glob (--exclude charts, --exclude '*.tpl.yaml')",
+    ]
+    script = console(command, f"--exclude={pattern}", "alert.yaml", cwd=tmp_path)
+    assert (script.code, script.stdout, script.stderr) == (2, "", result.stderr)
+    assert cli(command, "--exclude", "charts", "alert.yaml", cwd=tmp_path).code in (0, 1)
+
+
 EMPTY_PATH = [
     "fluxnotify: error: a PATH argument is empty",
     "  hint: name a file or folder (. for the current one), or leave the empty one out",

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from fluxnotify.discovery import exclude_option
 from fluxnotify.errors import UsageError
 from fluxnotify.root import find_root, named_paths, root_option
 
@@ -34,7 +35,11 @@ def migrate(
     ] = None,
     exclude: Annotated[
         list[str] | None,
-        typer.Option(help="Skip files and folders matching this glob (repeatable)."),
+        typer.Option(
+            help="Skip files and folders matching this glob (repeatable).",
+            parser=exclude_option,
+            metavar="GLOB",
+        ),
     ] = None,
 ) -> int:
     """Rewrite Alert, Provider and Receiver to the apiVersion the target Flux release serves.

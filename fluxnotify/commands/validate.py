@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from fluxnotify.discovery import exclude_option
 from fluxnotify.errors import UsageError
 from fluxnotify.root import Root, choose_root, named_paths, root_option
 
@@ -51,7 +52,11 @@ def validate(
     ] = None,
     exclude: Annotated[
         list[str] | None,
-        typer.Option(help="Skip files and folders matching this glob (repeatable)."),
+        typer.Option(
+            help="Skip files and folders matching this glob (repeatable).",
+            parser=exclude_option,
+            metavar="GLOB",
+        ),
     ] = None,
     disable: Annotated[list[str] | None, typer.Option(help="Turn a rule off (repeatable).")] = None,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
