@@ -220,6 +220,11 @@ def _run(options: Options) -> Report:
         named = _named(options, root, memo, listed, loose, quick)
         if named is not None:
             return named
+    if memo is not None and _files(options.paths):
+        alone = _alone(options, root)
+        if alone is not None:
+            memo.save(alone, {}, quick, set(), {}, False)
+            return alone
     selection = select(options, listed, loose)
     if memo is None:
         return _validate(options, open_project(options, selection))
@@ -291,6 +296,24 @@ def _named(
     # The memo keeps no stamps of this run (it has none): a later run with these options
     # compares its quick stamp only.
     return _remember(options, project, memo, {}, quick)
+
+
+def _alone(options: Options, root: Path) -> Report | None:
+    """The Report of named files none of which holds an object or says anything about the
+    repository (a workflow, a values file, a file that does not parse): only the file
+    rules have anything to say, and the rest of the project is not read. None otherwise."""
+    targets = discover(options.paths, _excludes(options), root)
+    project = Project.load(root, targets, Listing([], {}))  # the named files alone
+    if any(source.documents for source in project.targets) or any(
+        scan is not None for scan in project.scans.values()
+    ):
+        return None
+    return _validate(options, project)
+
+
+def _files(paths: Sequence[str]) -> bool:
+    """Whether every path on the command line is a file (not a folder, not stdin)."""
+    return bool(paths) and all(path != "-" and os.path.isfile(path) for path in paths)
 
 
 def _quick(

@@ -777,3 +777,36 @@ def test_a_link_that_now_leads_out_of_the_project_is_no_longer_part_of_it(
     alert.write_text(ALERT + "# edited\n")
     assert rules(root, alert) == ["provider-ref"]
     assert rules(root, alert, cache=False) == ["provider-ref"]
+
+
+def test_named_files_with_no_object_do_not_read_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit of files that hold no object (a workflow, a values file, one that does
+    not parse): only the file rules have anything to say, so the rest of the project is
+    not read, even when the snapshot cannot stand for it (a file was added since)."""
+    committed(tmp_path)
+    (tmp_path / "new.yaml").write_text(PROVIDER.format(name="new"))  # the snapshot is behind
+    workflow = tmp_path / "ci.yaml"
+    workflow.write_text("on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n")
+    import fluxnotify.project
+
+    real = fluxnotify.project._load_all
+    read: list[str] = []
+
+    def load_all(jobs: list[Any], root: Any) -> Any:
+        read.extend(os.path.basename(os.fspath(job[0])) for job in jobs)
+        return real(jobs, root)
+
+    monkeypatch.setattr(fluxnotify.project, "_load_all", load_all)
+    named = Options(paths=(str(workflow), str(broken)), root=tmp_path)
+    report = validate(named)
+    assert sorted(read) == ["broken.yaml", "ci.yaml"]
+    assert report == validate(named._replace(cache=False))
+    assert [f.rule for f in report.findings] == ["yaml-syntax"]
+    read.clear()
+    both = named._replace(paths=(*named.paths, str(tmp_path / "alert.yaml")))
+    assert [f.rule for f in validate(both).findings] == ["yaml-syntax"]
+    assert len(read) > 3  # a file with an object: the project is read
