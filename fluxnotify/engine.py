@@ -220,8 +220,8 @@ def _run(options: Options) -> Report:
         named = _named(options, root, memo, listed, loose, quick)
         if named is not None:
             return named
-    if memo is not None and _files(options.paths):
-        alone = _alone(options, root)
+    if memo is not None and listed is not None and _files(options.paths):
+        alone = _alone(options, root)  # (in git: a project large enough to be worth it)
         if alone is not None:
             memo.save(alone, {}, quick, set(), {}, False)
             return alone
