@@ -213,6 +213,9 @@ class FileCache:
         #: what changed since the snapshot (None: no snapshot for these excludes)
         self.changes: Changes | None = None
         self.base = os.path.join(self.root, "")
+        #: the snapshot's data store, once read whole; the files read one by one so far
+        self._all_data: dict[str, bytes] | None = None
+        self._reads = 0
 
     @property
     def entries(self) -> dict[str, Any]:
@@ -268,14 +271,25 @@ class FileCache:
         return _referenced(path, display, _Deferred(self, key), facts)
 
     def snapshot_data(self, key: str) -> bytes | None:
-        """A file's plain data (marshalled) as the snapshot's data store holds it."""
+        """A file's plain data (marshalled) as the snapshot's data store holds it: read
+        where the snapshot says for the first few files a run asks about (a run of one
+        file reads one or two), then the whole store at once (building the graph again
+        reads thousands)."""
         snapshot = self.snapshot
-        return None if snapshot is None else read_data(Path(self.root), snapshot, [key]).get(key)
+        if snapshot is None:
+            return None
+        if self._all_data is None:
+            self._reads += 1
+            if self._reads <= _FEW_READS:
+                return read_data(Path(self.root), snapshot, [key]).get(key)
+        return self.all_snapshot_data().get(key)
 
     def all_snapshot_data(self) -> dict[str, bytes]:
-        """Every file's plain data the snapshot's data store holds (one read)."""
-        snapshot = self.snapshot
-        return {} if snapshot is None else read_data(Path(self.root), snapshot, None)
+        """Every file's plain data the snapshot's data store holds (one read, once)."""
+        if self._all_data is None:
+            snapshot = self.snapshot
+            self._all_data = {} if snapshot is None else read_data(Path(self.root), snapshot, None)
+        return self._all_data
 
     def blob(self, key: str) -> bytes | None:
         """The plain data (marshalled) this run read from a file or found for it in the
@@ -372,6 +386,10 @@ class _Deferred(_Stored):
             self.plain = marshal.loads(blob)
         return self.plain
 
+
+#: Files whose data a run reads one by one from the snapshot's data store, before it
+#: reads the store whole.
+_FEW_READS = 16
 
 #: graph.facts of a file with no object: most files (a snapshot leaves them out)
 NO_FACTS: graph.Facts = ((), None)

@@ -810,3 +810,36 @@ def test_named_files_with_no_object_do_not_read_the_project(
     both = named._replace(paths=(*named.paths, str(tmp_path / "alert.yaml")))
     assert [f.rule for f in validate(both).findings] == ["yaml-syntax"]
     assert len(read) > 3  # a file with an object: the project is read
+
+
+def test_a_run_that_reads_many_unchanged_files_reads_the_data_store_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Building the graph again (a file was added) reads every kustomization's data: the
+    first few come from the data store one by one, the rest from one read of the store."""
+    from fluxnotify import cache as cache_module
+
+    alert = committed(tmp_path)
+    for number in range(40):
+        write = tmp_path / f"app{number}" / "kustomization.yaml"
+        write.parent.mkdir()
+        write.write_text(f"namespace: app{number}\nresources:\n- config.yaml\n")
+        (write.parent / "config.yaml").write_text(
+            f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{number}\n"
+        )
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "apps")
+    assert rules(tmp_path, alert) == []  # the snapshot, with every file's data
+    (tmp_path / "added.yaml").write_text(PROVIDER.format(name="added"))
+    alert.write_text(ALERT + "# edited\n")
+    real = cache_module.read_data
+    asked: list[int | None] = []
+
+    def read_data(root: Path, snapshot: Any, keys: list[str] | None) -> dict[str, bytes]:
+        asked.append(None if keys is None else len(keys))
+        return real(root, snapshot, keys)
+
+    monkeypatch.setattr(cache_module, "read_data", read_data)
+    assert rules(tmp_path, alert) == []
+    assert asked.count(None) == 1  # the whole store, once
+    assert asked.count(1) <= cache_module._FEW_READS
