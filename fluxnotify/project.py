@@ -26,7 +26,7 @@ import re
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -132,7 +132,6 @@ class Project:
         be built again (it sees every file)."""
         project = cls(root)
         project.cache = cache
-        project.base = os.path.join(os.path.abspath(root), "")
         real_root = os.path.realpath(root)
         prefix = listed_prefix(root)
         links = listing or Listing([], {})
@@ -184,7 +183,7 @@ class Project:
             if cache is None or snapshot is None or changes is None:
                 raise ValueError("a project without a listing is the cache's snapshot")
             project._listed = listed
-            rest = project._from_snapshot(cache, snapshot, changes, wanted)
+            rest = project._from_snapshot(snapshot, changes, wanted)
         else:
             rest = listing.paths
         base = project.base
@@ -240,9 +239,7 @@ class Project:
         project._scan()
         return project
 
-    def _from_snapshot(
-        self, cache: FileCache, snapshot: Snapshot, changes: Changes, wanted: set[str]
-    ) -> list[str]:
+    def _from_snapshot(self, snapshot: Snapshot, changes: Changes, wanted: set[str]) -> list[str]:
         """Take every file of the snapshot that has not changed (and is no target); the
         changed ones that are listed now, to be read."""
         base = self.base
@@ -269,11 +266,6 @@ class Project:
     def keys(self) -> set[str]:
         """Every file of the project, by absolute path (with the quiet ones)."""
         return {*self.files, *(absolute for absolute, _ in self.quiet)}
-
-    def documents(self) -> Iterable[Document]:
-        self._every_waiting()
-        for source in self.files.values():
-            yield from source.documents
 
     @property
     def index(self) -> Index:
@@ -326,13 +318,11 @@ class Project:
                 self.scans.setdefault(absolute, None)
             self.files = {**made, **self.files}
 
-    def _settle(
-        self, snapshot: Snapshot, absolute: str, path: str, facts: Facts | None = None
-    ) -> None:
+    def _settle(self, snapshot: Snapshot, absolute: str, path: str) -> None:
         """Take a file outside the targets from the snapshot (unchanged since)."""
         assert self.cache is not None
         self.settled.add(absolute)
-        facts = snapshot.facts.get(absolute) if facts is None else facts
+        facts = snapshot.facts.get(absolute)
         scan = snapshot.scans.get(absolute)
         if facts is None and scan is None:
             self.quiet.append((absolute, path))
@@ -373,17 +363,25 @@ class Project:
         changes, cache = self.changes, self.cache
         if changes is None or cache is None or cache.snapshot is None or not changes.same_files:
             return False
-        base = self.base
-        kept = Kept(Excludes(cache.snapshot.excludes))
-        for absolute in self.named:  # a named file may lie outside the project
-            rel = absolute[len(base) :]
-            if not (absolute.startswith(base) and kept(rel) and changes.was_listed(rel)):
-                return False
+        if not self._named_listed(changes.then, cache.snapshot.excludes):
+            return False  # a named file outside the snapshot's project
         known = cache.snapshot.facts
         return all(
             known.get(absolute, NO_FACTS) == facts
             for absolute, facts in self.facts.items()
             if absolute not in self.settled
+        )
+
+    def _named_listed(self, listed: str, excludes: tuple[str, ...]) -> bool:
+        """Whether every file named on the command line is one of the project's, by a git
+        listing (after a NUL, as cache.Changes keeps them) and the excludes."""
+        base = self.base
+        kept = Kept(Excludes(excludes))
+        return all(
+            absolute.startswith(base)
+            and kept(absolute[len(base) :])
+            and _is_listed(listed, absolute[len(base) :])
+            for absolute in self.named
         )
 
     def _every_file(self) -> None:
@@ -420,11 +418,8 @@ class Project:
                 return
         self._every_waiting()
         listed, loose, excludes = cache.now
-        now = "\0" + listed
-        kept = Kept(Excludes(excludes))
-        if any(not absolute.startswith(base) for absolute in self.files) or any(
-            not (kept(absolute[len(base) :]) and _is_listed(now, absolute[len(base) :]))
-            for absolute in self.named
+        if any(not absolute.startswith(base) for absolute in self.files) or not (
+            self._named_listed("\0" + listed, excludes)
         ):
             return  # files that are not the project's are part of this graph: keep none
         facts = {absolute: found for absolute, found in self.facts.items() if found != NO_FACTS}
