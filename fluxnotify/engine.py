@@ -216,11 +216,12 @@ def _run(options: Options) -> Report:
         remembered = memo.load_quick(quick)
         if remembered is not None:
             return remembered
-    if memo is not None and listed is not None and loose is not None:
+    files_only = _files(options.paths)
+    if memo is not None and listed is not None and loose is not None and files_only:
         named = _named(options, root, memo, listed, loose, quick)
         if named is not None:
             return named
-    if memo is not None and listed is not None and _files(options.paths):
+    if memo is not None and listed is not None and files_only:
         alone = _alone(options, root)  # (in git: a project large enough to be worth it)
         if alone is not None:
             memo.save(alone, {}, quick, set(), {}, False)
@@ -275,10 +276,8 @@ def _named(
 ) -> Report | None:
     """A run of files named on the command line (the pre-commit case) when the project
     snapshot holds the rest of the project: neither git's listing nor the files' stamps
-    are gone through, only what changed since. None when it cannot (a folder named, no
-    snapshot, files added or deleted since)."""
-    if not all(os.path.isfile(path) for path in options.paths):
-        return None
+    are gone through, only what changed since. None when it cannot (no snapshot, files
+    added or deleted since)."""
     excludes = _excludes(options)
     cache = FileCache(root, None, memo.taken)
     changes = cache.observe(listed, loose, excludes)
@@ -334,11 +333,10 @@ def _quick(
             return None, None
         if not os.path.isdir(absolute):
             named.append(absolute)  # git may ignore a file named on the command line
-    changed = changed_files(listed)
-    loose = [os.path.join(base, rel) for rel in changed]
-    stamps = take_stamps([*loose, *named], {})
-    by_rel = {rel: stamps[absolute] for rel, absolute in zip(changed, loose, strict=True)}
-    return (index, tuple(sorted(stamps.items()))), by_rel
+    loose = _loose(root, listed)
+    stamps = {os.path.join(base, rel): stamp for rel, stamp in loose.items()}
+    stamps.update(take_stamps(named, {}))
+    return (index, tuple(sorted(stamps.items()))), loose
 
 
 def _stateful(source: SourceFile, scan: ScanFacts) -> bool:
