@@ -8,10 +8,11 @@ keeps its own: nothing is written into the repository.
   need of its text), keyed by a stamp of its contents. Validating one changed file
   still needs the whole project (its Provider, its Secret, the kustomizations that
   set its namespace), and between two commits almost none of those files change.
-- The project snapshot: every file's stamp, what the graph and the project read of the
-  files that hold objects, and the graph made of them, as the last run that read them
-  all left them. A run of a few named files takes every unchanged file from it in one
-  read, rather than an entry per file.
+- The project snapshot (in git): git's listing, the stamps of the files git did not
+  vouch for, what the graph and the project read of the files that hold objects, the
+  graph made of them, and a data store of their objects' data, as the last run that
+  read them all left them. A run of a few named files takes every unchanged file from
+  it in one read, rather than an entry per file.
 - The report memo: the Report of an earlier run with exactly these inputs.
 
 A stamp is git's object id for a file git found unchanged since it was staged
@@ -267,7 +268,8 @@ class FileCache:
         self, key: str, path: str | Path, display: str, facts: graph.Facts
     ) -> SourceFile:
         """A file the snapshot holds, as the rest of the project sees it: its objects'
-        data is looked up in the file cache only when a rule reads it."""
+        data is looked up (in the snapshot's data store, else the file cache) only when a
+        rule reads it."""
         return _referenced(path, display, _Deferred(self, key), facts)
 
     def snapshot_data(self, key: str) -> bytes | None:
@@ -533,8 +535,7 @@ def is_listed(listed: str, path: str) -> bool:
 
 
 def snapshot_file(root: Path) -> Path:
-    files = cache_file(root)
-    return files.with_name(files.name.replace("files-", "project-", 1))
+    return _beside(root, "project-")
 
 
 def load_snapshot(root: Path) -> Snapshot | None:
@@ -625,8 +626,13 @@ def refresh_snapshot(
 
 
 def data_file(root: Path) -> Path:
+    return _beside(root, "project-data-")
+
+
+def _beside(root: Path, kind: str) -> Path:
+    """A store of the project root beside its file cache, named by ``kind``."""
     files = cache_file(root)
-    return files.with_name(files.name.replace("files-", "project-data-", 1))
+    return files.with_name(files.name.replace("files-", kind, 1))
 
 
 def read_data(root: Path, snapshot: Snapshot, keys: list[str] | None) -> dict[str, bytes]:
@@ -744,10 +750,10 @@ class ReportMemo:
     def __init__(self, root: Path, options: tuple[object, ...]) -> None:
         #: ``repr`` of what, besides the files, decides the result
         self.options = repr((_identity(), os.getcwd(), *options))
-        files = cache_file(root)
-        self.prefix = files.stem.replace("files-", "memo-", 1) + "-"
+        memos = _beside(root, "memo-")
+        self.prefix = memos.stem + "-"
         digest = zlib.crc32(self.options.encode("utf-8", "surrogateescape"))
-        self.file = files.with_name(f"{self.prefix}{digest:08x}.bin")
+        self.file = memos.with_name(f"{self.prefix}{digest:08x}.bin")
         self.taken = time.time_ns()
         self.earlier: Earlier | None = None
         #: this options' last run as stored: head and body, each marshalled
